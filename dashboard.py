@@ -1,0 +1,14 @@
+"""创城作战图 — the Streamlit shell: page setup and navigation only.
+
+Run with ``streamlit run dashboard.py`` (``scripts/run.sh`` sets everything up first).
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+navigation = st.navigation([
+    st.Page("pages/battle_map.py", title="作战挂图", icon="🗺️", default=True),
+])
+navigation.run()

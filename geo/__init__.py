@@ -1,0 +1,1 @@
+"""Pure computation: coordinates, city data I/O, statistics. No Streamlit, no folium."""

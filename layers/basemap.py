@@ -1,0 +1,61 @@
+"""The offline vector basemap: the city's own administrative outlines and roads.
+
+With no tiles at all (the intranet default) this is what makes the map readable. On an online
+basemap only the outlines are drawn, as the tiles carry the roads.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from layers.controls import NameLabels
+from layers.geojson import DisplayShift, to_feature_collection
+from layers.style import ROAD_STYLE
+
+KEY = "basemap"
+TITLE = "底图：行政区划与道路"
+
+
+def _admin_style(focus_adcode: str):
+    def fn(feature: dict) -> dict:
+        props = feature["properties"]
+        if props.get("level") == "city":
+            return {"color": "#6d5d4b", "weight": 2, "dashArray": "8 6", "fill": False}
+        focus = props.get("adcode") == focus_adcode
+        return {"color": "#5d4037" if focus else "#9e9184", "weight": 4 if focus else 1.5,
+                "fillColor": "#f8f6f1" if focus else "#ddd8cc", "fillOpacity": 1.0 if focus else 0.6}
+    return fn
+
+
+def _road_style(feature: dict) -> dict:
+    style = ROAD_STYLE.get(feature["properties"].get("highway"), ROAD_STYLE["residential"])
+    return {"color": style["color"], "weight": style["weight"], "opacity": 1.0}
+
+
+def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
+                     focus_adcode: str, shift: DisplayShift | None = None,
+                     fill_districts: bool = True) -> folium.FeatureGroup:
+    """Outlines of the city and its districts (focus district highlighted), roads, labels."""
+    group = folium.FeatureGroup(name=TITLE, show=True)
+    style = _admin_style(focus_adcode)
+    if not fill_districts:
+        base_style = style
+
+        def style(feature: dict) -> dict:  # noqa: F811 - outlines only over tiles
+            return {**base_style(feature), "fill": False}
+    folium.GeoJson(to_feature_collection(admin, ["adcode", "name", "level"], shift=shift),
+                   style_function=style, interactive=False).add_to(group)
+    if roads is not None and len(roads):
+        folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
+                       style_function=_road_style, interactive=False).add_to(group)
+    districts = admin[admin["level"] == "district"].to_crs("EPSG:4326")
+    points = districts.geometry.representative_point()
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    if shift is not None:
+        lon, lat = shift(lon, lat)
+    labels = [(float(la), float(lo), str(n)) for lo, la, n, code in
+              zip(lon, lat, districts["name"], districts["adcode"]) if code != focus_adcode]
+    if labels:
+        NameLabels(labels, css_class="cc-label-district").add_to(group)
+    return group

@@ -1,0 +1,157 @@
+"""作战挂图: the whole district on one map with the campaign's key figures beside it."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import kpi
+from geo.areas import AreaFilter, filter_area
+from geo.lookup import grid_at, nearest_feature
+from layers import inspection_points, markets, public_toilets
+from layers.assets import missing_vendor_files
+from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, generated_note
+from layers.tiles import BASEMAPS
+from ui.data import load_city
+from ui.settings import tianditu_key
+from ui.widgets import PAGE_CSS, Tile, header_html, ranking_html, tiles_html
+
+ALL = "全区"
+CLICK_LAYERS = {
+    "inspection_points": ("测评点位", inspection_points.POPUP_FIELDS),
+    "markets": ("农贸市场", markets.POPUP_FIELDS),
+    "public_toilets": ("公厕", public_toilets.POPUP_FIELDS),
+    "parking_lots": ("公共停车场", {"lot_name": "名称", "kind": "类型", "capacity": "泊位数",
+                                "fee": "收费"}),
+    "parking_sections": ("施划停车路段", {"road_name": "路段", "planned_bays": "规划泊位",
+                                      "painted_bays": "已施划泊位"}),
+}
+CLICK_TOLERANCE_M = 60.0
+
+
+def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str]]:
+    streets = city["streets"].sort_values("street_code")
+    st.sidebar.header("区域")
+    street_names = dict(zip(streets["street_code"], streets["street_name"]))
+    street = st.sidebar.selectbox("街道（乡镇）", [ALL, *street_names],
+                                  format_func=lambda c: street_names.get(c, c), key="street")
+    community = ALL
+    if street != ALL:
+        comms = city["communities"][city["communities"]["street_code"] == street]
+        comm_names = dict(zip(comms["community_code"], comms["community_name"]))
+        community = st.sidebar.selectbox("社区（村）", [ALL, *comm_names],
+                                         format_func=lambda c: comm_names.get(c, c), key="community")
+    area = AreaFilter(None if street == ALL else street, None if community == ALL else community)
+
+    st.sidebar.header("图层")
+    layers = st.sidebar.multiselect("显示的图层", list(MISSION_LAYERS), default=list(MISSION_LAYERS),
+                                    format_func=MISSION_LAYERS.get, key="layers")
+    st.sidebar.header("底图")
+    options = [k for k, b in BASEMAPS.items() if key_configured or not b.needs_tianditu_key]
+    basemap = st.sidebar.radio("底图", options, format_func=lambda k: BASEMAPS[k].title,
+                               key="basemap", label_visibility="collapsed")
+    if not key_configured:
+        st.sidebar.caption("天地图需在 .streamlit/secrets.toml 的 [basemaps] tianditu_key "
+                           "或环境变量 TIANDITU_KEY 中配置密钥后可选。")
+    if BASEMAPS[basemap].online:
+        st.sidebar.warning(f"在线底图会访问外部瓦片服务，内网中不可用。{BASEMAPS[basemap].note}")
+    return area, basemap, frozenset(layers)
+
+
+def _tiles(data) -> list[Tile]:
+    points = data["inspection_points"]
+    rate = kpi.inspection_pass_rate(points)
+    parking = kpi.parking_progress(data["parking_sections"])
+    toilets = kpi.count_by(data["public_toilets"], "kind", ("固定公厕", "移动公厕", "共享卫生间"))
+    dry = int((data["public_toilets"]["flush_type"] == "旱厕").sum())
+    market_counts = kpi.count_by(data["markets"], "upgrade_status", ("已改造", "改造中", "未改造"))
+    unmeasured = int((points["latest_result"] == "未测评").sum())
+    failing = int((points["latest_result"] == "不达标").sum())
+    return [
+        Tile("测评点位达标率", rate.percent_text(),
+             f"达标 {rate.numerator} / 已测评 {rate.denominator}（未测评 {unmeasured}）", "#1a9850"),
+        Tile("未整改问题", f"{kpi.open_problem_count(points):,}",
+             f"分布在 {failing} 个不达标点位及部分达标点位", "#d73027"),
+        Tile("施划停车位进度", parking.percent_text(),
+             f"已施划 {parking.numerator:,} / 规划 {parking.denominator:,} 个"
+             f"（{len(data['parking_sections'])} 个路段）", "#fc8d59"),
+        Tile("公共厕所", f"{sum(toilets.values()):,}",
+             f"固定 {toilets['固定公厕']} · 移动 {toilets['移动公厕']} · 共享 {toilets['共享卫生间']}"
+             f" · 旱厕 {dry}", "#2166ac"),
+        Tile("农贸市场", f"{sum(market_counts.values())}",
+             f"已改造 {market_counts['已改造']} · 改造中 {market_counts['改造中']}"
+             f" · 未改造 {market_counts['未改造']}", "#00897b"),
+        Tile("测评点位", f"{len(points)}",
+             f"{points['point_type'].nunique()} 类 · 不达标 {failing}", "#6d4c41"),
+    ]
+
+
+def _click_details(city, data, returned: dict | None, basemap: str) -> None:
+    """What the user clicked: location in WGS84 (shifted back from GCJ-02 on 高德) and the
+    nearest feature with all its attributes."""
+    if not returned:
+        return
+    clicked = returned.get("last_object_clicked") or returned.get("last_clicked")
+    if not clicked:
+        st.caption("点击地图上的要素查看详情；点击空白处可查看所在网格。")
+        return
+    lon, lat = float(clicked["lng"]), float(clicked["lat"])
+    back = BASEMAPS[basemap].from_display
+    if back is not None:
+        lon_arr, lat_arr = back(lon, lat)
+        lon, lat = float(lon_arr), float(lat_arr)
+    grid = grid_at(lon, lat, city["grids"])
+    where = "不在本区网格内" if grid is None else \
+        f"{grid['street_name']} · {grid['community_name']} · {grid['grid_name']}（{grid['grid_code']}）"
+    st.markdown(f"**点击位置**（WGS84）：{lon:.6f}, {lat:.6f} — {html.escape(where)}")
+    hit = nearest_feature(lon, lat, {name: data[name] for name in CLICK_LAYERS},
+                          max_distance_m=CLICK_TOLERANCE_M)
+    if hit is None:
+        return
+    layer, row, distance_m = hit
+    title, fields = CLICK_LAYERS[layer]
+    table = pd.DataFrame({"字段": list(fields.values()),
+                          "值": [("—" if pd.isna(row.get(f)) else str(row.get(f))) for f in fields]})
+    st.markdown(f"**{title}**（距点击处 {distance_m:.0f} 米）")
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def render() -> None:
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    missing = missing_vendor_files()
+    if missing:
+        st.error("缺少地图前端资源：" + "、".join(missing) + "。请运行 `scripts/setup.sh` 安装。")
+        st.stop()
+    city, meta = load_city()
+    key = tianditu_key()
+    area, basemap, layers = _sidebar(city, key is not None)
+    data = {name: filter_area(frame, area) for name, frame in city.items()}
+
+    badge = "示范数据（程序生成）" if meta.get("generated") == "true" else ""
+    st.markdown(header_html(f"{meta.get('city_name', '')} 创城作战图", badge, meta.get("as_of", "")),
+                unsafe_allow_html=True)
+    st.markdown(tiles_html(_tiles(data)), unsafe_allow_html=True)
+
+    map_col, side_col = st.columns([2.6, 1])
+    with map_col:
+        fmap = build_battle_map(city, meta, MapRequest(basemap=basemap, area=area, layers=layers,
+                                                       tianditu_key=key))
+        returned = st_folium(fmap, height=720, use_container_width=True, key="battle_map",
+                             returned_objects=["last_object_clicked", "last_clicked"])
+        _click_details(city, data, returned, basemap)
+    with side_col:
+        st.markdown("#### 街道测评达标率排名")
+        ranking = kpi.street_ranking(city["inspection_points"], city["streets"])
+        st.markdown(ranking_html(ranking, selected_code=area.street_code), unsafe_allow_html=True)
+        st.caption("达标率 = 达标点位 / 已测评点位（不含未测评）。红榜为前 3 名，黑榜为后 3 名。")
+        with st.expander("数据来源与说明", expanded=False):
+            st.markdown(html.escape(generated_note(meta)))
+            for key_name in ("boundary_source", "generated_note", "real_figure_notes"):
+                if meta.get(key_name):
+                    st.markdown("- " + html.escape(meta[key_name]))
+
+
+render()

@@ -1,0 +1,158 @@
+"""Screenshot the running dashboard in headless Chromium, as a user at a screen would see it.
+
+    .venv/bin/python scripts/screenshot.py [--url URL] [--size 1920x1080] [--out shot.png]
+
+Without ``--url`` the app is started on a free loopback port and stopped afterwards. The script
+waits until the map has drawn its features, then writes the PNG and prints what the page
+requested from hosts other than loopback (it should be nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-dev-shm-usage"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# Counts GeoJSON features drawn by Leaflet inside the streamlit-folium iframe.
+COUNT_FEATURES_JS = """() => {
+  if (!window.map || !window.map.eachLayer) return -1;
+  let n = 0; window.map.eachLayer(l => { if (l.feature) n++; }); return n;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(*, port: int | None = None, env: dict[str, str] | None = None,
+                timeout_s: float = 90.0):
+    """Start ``streamlit run dashboard.py`` on loopback; yield its URL; stop it."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                raise RuntimeError(f"Streamlit 未能启动：\n{out}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def map_frame(page):
+    """The streamlit-folium iframe once its Leaflet map exists."""
+    for frame in page.frames:
+        with contextlib.suppress(Exception):
+            if frame.evaluate(COUNT_FEATURES_JS) >= 0:
+                return frame
+    return None
+
+
+def wait_for_features(page, *, minimum: int = 1, timeout_s: float = 90.0) -> tuple[object, int]:
+    deadline = time.monotonic() + timeout_s
+    count = -1
+    while time.monotonic() < deadline:
+        frame = map_frame(page)
+        if frame is not None:
+            count = frame.evaluate(COUNT_FEATURES_JS)
+            if count >= minimum:
+                return frame, count
+        page.wait_for_timeout(500)
+    raise TimeoutError(f"地图在 {timeout_s:.0f} 秒内没有画出要素（当前 {count} 个）。")
+
+
+def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
+            settle_ms: int = 1500) -> dict:
+    """Load ``url``, wait for the map, save a PNG. Returns counts and off-loopback requests."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    transferred = {"bytes": 0}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      device_scale_factor=scale, locale="zh-CN")
+        page = context.new_page()
+
+        def on_request(request):
+            host = urlparse(request.url).hostname or ""
+            if request.url.startswith(("data:", "blob:", "about:")):
+                return
+            if host not in LOOPBACK:
+                outside.append(request.url)
+
+        def on_response(response):
+            with contextlib.suppress(Exception):
+                transferred["bytes"] += len(response.body())
+
+        page.on("request", on_request)
+        page.on("response", on_response)
+        started = time.monotonic()
+        page.goto(url, wait_until="domcontentloaded")
+        frame, count = wait_for_features(page)
+        drawn_s = time.monotonic() - started
+        page.wait_for_timeout(settle_ms)
+        fonts_ok = frame.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"', '测评')")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out), full_page=False)
+        browser.close()
+    return {"features": count, "outside_requests": outside, "seconds_to_map": drawn_s,
+            "transferred_bytes": transferred["bytes"], "cjk_font": fonts_ok}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="作战挂图截图（无头 Chromium）")
+    parser.add_argument("--url")
+    parser.add_argument("--size", default="1920x1080")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, default=Path("test-artifacts/dashboard.png"))
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    if args.url:
+        result = capture(args.url, args.out, width=width, height=height, scale=args.scale)
+    else:
+        with running_app() as url:
+            result = capture(url, args.out, width=width, height=height, scale=args.scale)
+    print(f"{args.out}: {result['features']} 个要素，{result['seconds_to_map']:.1f} 秒画出地图，"
+          f"传输 {result['transferred_bytes'] / 1e6:.2f} MB，CJK 字体 {'可用' if result['cjk_font'] else '缺失'}")
+    for request in result["outside_requests"]:
+        print(f"  非本机请求：{request}")
+    return 1 if result["outside_requests"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up everything the dashboard needs, on a fresh machine or again (idempotent):
+#   1. a Python virtual environment .venv with requirements.txt;
+#   2. the map's front-end assets from the npm registry, copied to static/vendor (served by the app);
+#   3. the generated demo city data/demo/datong_pingcheng.gpkg (rebuilt when its generator changes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*"; }
+
+install_debian() {  # install Debian packages when running as root (CI, fresh servers)
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "[setup] 缺少系统软件包：$*。请以 root 运行，或执行：sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+  if [ ! -f /tmp/.chuangcheng-apt-updated ]; then
+    apt-get update -qq && touch /tmp/.chuangcheng-apt-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$PYTHON" -m venv .venv || { install_debian python3-venv; "$PYTHON" -m venv .venv; }
+fi
+log "installing Python packages"
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+
+if ! command -v npm >/dev/null 2>&1; then
+  log "installing node and npm from Debian"
+  install_debian nodejs npm
+fi
+if [ ! -f node_modules/leaflet/dist/leaflet.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing front-end assets from the npm registry"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+rm -rf static/vendor
+mkdir -p static/vendor
+cp -r node_modules/leaflet/dist static/vendor/leaflet
+
+gpkg=data/demo/datong_pingcheng.gpkg
+if [ ! -f "$gpkg" ] || [ -n "$(find demo geo data/sources -newer "$gpkg" -type f -print -quit)" ]; then
+  log "generating the demo city (大同市平城区)"
+  .venv/bin/python -m demo.build --out "$gpkg"
+fi
+log "ready"

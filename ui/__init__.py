@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: cached data access, settings, HTML widgets."""

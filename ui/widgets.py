@@ -1,0 +1,95 @@
+"""HTML widgets for the pages (KPI tiles, 红黑榜 ranking). Every string is escaped here."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+PAGE_CSS = """
+<style>
+.block-container { padding-top: 1.2rem; padding-bottom: 0.5rem; max-width: 100%; }
+.cc-header { display: flex; align-items: baseline; gap: 16px; flex-wrap: wrap; }
+.cc-header h1 { font-size: 30px; margin: 0; color: #b71c1c; font-weight: 800; }
+.cc-badge { background: #fff3e0; color: #8d4a00; border: 1px solid #ffb74d; border-radius: 12px;
+  padding: 2px 10px; font-size: 14px; }
+.cc-asof { color: #52606d; font-size: 14px; }
+.cc-tiles { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 10px;
+  margin: 8px 0 10px 0; }
+.cc-tile { background: #ffffff; border: 1px solid #e4e7eb; border-left: 6px solid #b71c1c;
+  border-radius: 8px; padding: 8px 12px; box-shadow: 0 1px 3px rgba(0,0,0,0.06); }
+.cc-tile .cc-k { font-size: 15px; color: #3e4c59; font-weight: 600; }
+.cc-tile .cc-v { font-size: 34px; font-weight: 800; color: #1f2933; line-height: 1.15; }
+.cc-tile .cc-d { font-size: 13px; color: #616e7c; }
+.cc-rank { width: 100%; border-collapse: collapse; font-size: 15px; }
+.cc-rank th { text-align: left; color: #52606d; font-weight: 600; border-bottom: 2px solid #cbd2d9;
+  padding: 3px 4px; }
+.cc-rank td { padding: 4px 4px; border-bottom: 1px solid #eef1f4; white-space: nowrap; }
+.cc-rank tr.cc-sel td { background: #fff8e1; font-weight: 700; }
+.cc-bar { background: #eef1f4; border-radius: 3px; height: 12px; width: 90px; display: inline-block;
+  vertical-align: middle; margin-right: 6px; }
+.cc-bar > span { display: block; height: 12px; border-radius: 3px; }
+.cc-tag { font-size: 12px; border-radius: 4px; padding: 0 5px; color: #fff; }
+.cc-tag.red { background: #c62828; }
+.cc-tag.black { background: #212121; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI tile: label, the big value, and how the value is made (the traceable detail)."""
+
+    label: str
+    value: str
+    detail: str
+    accent: str = "#b71c1c"
+
+
+def tiles_html(tiles: list[Tile]) -> str:
+    cells = "".join(
+        f'<div class="cc-tile" style="border-left-color:{html.escape(t.accent)}">'
+        f'<div class="cc-k">{html.escape(t.label)}</div>'
+        f'<div class="cc-v">{html.escape(t.value)}</div>'
+        f'<div class="cc-d">{html.escape(t.detail)}</div></div>'
+        for t in tiles)
+    return f'<div class="cc-tiles">{cells}</div>'
+
+
+def header_html(title: str, badge: str, as_of: str) -> str:
+    badge_html = f'<span class="cc-badge">{html.escape(badge)}</span>' if badge else ""
+    return (f'<div class="cc-header"><h1>{html.escape(title)}</h1>{badge_html}'
+            f'<span class="cc-asof">数据截至 {html.escape(as_of)}</span></div>')
+
+
+def _rate_color(rate: float) -> str:
+    return "#1a9850" if rate >= 0.8 else "#fdae61" if rate >= 0.6 else "#d73027"
+
+
+def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podium: int = 3) -> str:
+    """The 街道 ranking by 达标率: 红榜 (best ``podium``) and 黑榜 (worst ``podium``) tagged."""
+    ranked = table[table["rank"].notna()]
+    n_ranked = len(ranked)
+    rows = []
+    for row in table.itertuples(index=False):
+        tag = ""
+        if pd.notna(row.rank):
+            if row.rank <= podium:
+                tag = '<span class="cc-tag red">红榜</span>'
+            elif n_ranked > 2 * podium and row.rank > n_ranked - podium:
+                tag = '<span class="cc-tag black">黑榜</span>'
+        if pd.isna(row.pass_rate):
+            rate_cell = "无测评"
+        else:
+            pct = row.pass_rate * 100
+            rate_cell = (f'<span class="cc-bar"><span style="width:{pct:.0f}%;background:'
+                         f'{_rate_color(row.pass_rate)}"></span></span>{pct:.1f}%')
+        cls = ' class="cc-sel"' if row.street_code == selected_code else ""
+        rank_text = "—" if pd.isna(row.rank) else str(int(row.rank))
+        rows.append(
+            f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row.street_name))} {tag}</td>"
+            f"<td>{rate_cell}</td><td>{int(row.passed)}/{int(row.measured)}</td>"
+            f"<td>{int(row.open_problems)}</td></tr>")
+    return ('<table class="cc-rank"><thead><tr><th>名次</th><th>街道</th><th>达标率</th>'
+            '<th>达标/已测</th><th>问题</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
