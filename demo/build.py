@@ -96,9 +96,9 @@ def build_city(seed: int = DEFAULT_SEED) -> tuple[dict[str, gpd.GeoDataFrame], d
     points = located["inspection_points"]
     points["responsible_unit"] = [
         unit.replace("所在街道办事处", f"{street}办事处").replace("所在乡镇人民政府", f"{street}人民政府")
-        .replace("所在社区居委会", f"{community}居委会")
-        for unit, street, community in zip(points["responsible_unit"], points["street_name"],
-                                           points["community_name"])]
+        .replace("所在社区居委会", f"{community}居委会").replace("所在银行网点", name)
+        for unit, street, community, name in zip(points["responsible_unit"], points["street_name"],
+                                                 points["community_name"], points["point_name"])]
     located["inspection_points"] = points
 
     roads = network.merge_roads(edges)

@@ -26,6 +26,7 @@ MISSION_LAYERS: dict[str, str] = {
     markets.KEY: "农贸市场",
     inspection_points.KEY: "测评点位",
 }
+LEGEND_WIDTH_PX = 300
 CITY_LAYERS_USED = ("admin_boundaries", "roads", "streets", "communities", "grids",
                     "inspection_points", "parking_lots", "parking_sections", "public_toilets",
                     "markets")
@@ -114,6 +115,7 @@ def build_battle_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str],
         (south, west), (north, east) = bounds
         lon, lat = shift([west, east], [south, north])
         bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
-    fmap.fit_bounds(bounds)
+    # Keep the area clear of the title (top left) and the legend (right).
+    fmap.fit_bounds(bounds, padding_top_left=(10, 90), padding_bottom_right=(LEGEND_WIDTH_PX, 10))
     assert_offline(fmap)
     return fmap

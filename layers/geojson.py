@@ -50,7 +50,7 @@ def to_feature_collection(gdf: gpd.GeoDataFrame, fields: Iterable[str], *,
     if missing:
         raise KeyError(f"图层缺少字段：{', '.join(missing)}")
     frame = gdf if gdf.crs is None or gdf.crs.to_epsg() == 4326 else gdf.to_crs("EPSG:4326")
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     geoms = frame.geometry.values
     if shift is not None:
         geoms = transform_geometries(np.asarray(geoms, dtype=object), shift)

@@ -55,7 +55,6 @@ MAP_CSS = f"""
 .cc-control {{ background: rgba(255,255,255,0.94); border-radius: 6px; padding: 8px 12px;
   box-shadow: 0 1px 6px rgba(0,0,0,0.3); color: #1f2933; font-family: {FONT_STACK}; }}
 .cc-legend {{ font-size: 13px; line-height: 1.4; max-height: 86vh; overflow-y: auto; }}
-.cc-legend .cc-legend-body {{ column-count: 2; column-gap: 18px; }}
 .cc-legend .cc-sec {{ break-inside: avoid; }}
 .cc-legend .cc-sym {{ flex: none; }}
 .cc-legend .cc-sec {{ margin-bottom: 6px; }}

@@ -34,6 +34,28 @@ COUNT_FEATURES_JS = """() => {
 }"""
 
 
+# True when Chinese characters are drawn as real glyphs: without a CJK font every character
+# is the same "tofu" box, so two different characters (or a character and a non-character)
+# would rasterise to identical pixels.
+CJK_GLYPHS_JS = """() => {
+  const el = document.querySelector('.leaflet-container') || document.body;
+  const family = getComputedStyle(el).fontFamily;
+  const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+  const g = c.getContext('2d');
+  const draw = ch => { g.clearRect(0, 0, 48, 48); g.font = '36px ' + family;
+                       g.fillText(ch, 4, 40); return g.getImageData(0, 0, 48, 48).data.join(','); };
+  const a = draw('测'), b = draw('评'), tofu = draw('\\uFFFF');
+  return a !== b && a !== tofu && b !== tofu;
+}"""
+
+
+def is_loopback(url: str) -> bool:
+    """True for URLs that stay on this machine (and for data:/blob:/about: URLs)."""
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    return (urlparse(url).hostname or "") in LOOPBACK
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -96,8 +118,12 @@ def wait_for_features(page, *, minimum: int = 1, timeout_s: float = 90.0) -> tup
 
 
 def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
-            settle_ms: int = 1500) -> dict:
-    """Load ``url``, wait for the map, save a PNG. Returns counts and off-loopback requests."""
+            settle_ms: int = 1500, after_load=None) -> dict:
+    """Load ``url``, wait for the map, save a PNG. Returns counts and off-loopback requests.
+
+    ``after_load(page, frame)`` runs before the screenshot (e.g. to click a feature); its
+    return value is reported as ``"after_load"``.
+    """
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
@@ -109,29 +135,35 @@ def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
         page = context.new_page()
 
         def on_request(request):
-            host = urlparse(request.url).hostname or ""
-            if request.url.startswith(("data:", "blob:", "about:")):
-                return
-            if host not in LOOPBACK:
+            if not is_loopback(request.url):
                 outside.append(request.url)
 
         def on_response(response):
             with contextlib.suppress(Exception):
                 transferred["bytes"] += len(response.body())
 
+        def on_websocket(ws):
+            if not is_loopback(ws.url):
+                outside.append(ws.url)
+            # The map's script and data reach the page over Streamlit's websocket.
+            ws.on("framereceived", lambda payload: transferred.__setitem__(
+                "bytes", transferred["bytes"] + len(payload)))
+
         page.on("request", on_request)
         page.on("response", on_response)
+        page.on("websocket", on_websocket)
         started = time.monotonic()
         page.goto(url, wait_until="domcontentloaded")
         frame, count = wait_for_features(page)
         drawn_s = time.monotonic() - started
         page.wait_for_timeout(settle_ms)
-        fonts_ok = frame.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"', '测评')")
+        fonts_ok = frame.evaluate(CJK_GLYPHS_JS)
+        extra = after_load(page, frame) if after_load else None
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out), full_page=False)
         browser.close()
     return {"features": count, "outside_requests": outside, "seconds_to_map": drawn_s,
-            "transferred_bytes": transferred["bytes"], "cjk_font": fonts_ok}
+            "transferred_bytes": transferred["bytes"], "cjk_font": fonts_ok, "after_load": extra}
 
 
 def main() -> int:

@@ -24,7 +24,7 @@ PAGE_CSS = """
 .cc-tile .cc-d { font-size: 13px; color: #616e7c; }
 .cc-rank { width: 100%; border-collapse: collapse; font-size: 15px; }
 .cc-rank th { text-align: left; color: #52606d; font-weight: 600; border-bottom: 2px solid #cbd2d9;
-  padding: 3px 4px; }
+  padding: 3px 4px; white-space: nowrap; }
 .cc-rank td { padding: 4px 4px; border-bottom: 1px solid #eef1f4; white-space: nowrap; }
 .cc-rank tr.cc-sel td { background: #fff8e1; font-weight: 700; }
 .cc-bar { background: #eef1f4; border-radius: 3px; height: 12px; width: 90px; display: inline-block;

@@ -1,0 +1,41 @@
+"""Shared fixtures. The demo city is built once per test run into a temporary file, so tests
+never depend on (or change) the file the dashboard serves."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo import citydata
+
+
+@pytest.fixture(scope="session")
+def demo_city_path(tmp_path_factory):
+    from demo.build import build_city
+
+    layers, meta = build_city()
+    path = tmp_path_factory.mktemp("city") / "demo.gpkg"
+    citydata.write_city(path, layers, meta)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_city(demo_city_path):
+    """Every registered layer of the demo city (EPSG:4326) and its meta table."""
+    frames = {name: citydata.read_layer(name, demo_city_path) for name in citydata.LAYER_NAMES}
+    return frames, citydata.read_meta(demo_city_path)
+
+
+def square(x0: float, y0: float, size: float = 1.0) -> shapely.Polygon:
+    return shapely.box(x0, y0, x0 + size, y0 + size)
+
+
+@pytest.fixture
+def two_grids():
+    """Two 0.01° grid cells side by side near Datong (EPSG:4326), in two streets."""
+    return gpd.GeoDataFrame({
+        "street_code": ["140213001", "140213002"], "street_name": ["甲街道", "乙街道"],
+        "community_code": ["140213001001", "140213002001"], "community_name": ["一社区", "二社区"],
+        "grid_code": ["140213001001001", "140213002001001"], "grid_name": ["一网格", "二网格"],
+    }, geometry=[square(113.30, 40.09, 0.01), square(113.31, 40.09, 0.01)], crs="EPSG:4326")

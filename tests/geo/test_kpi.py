@@ -1,0 +1,61 @@
+import math
+
+import pandas as pd
+
+from geo import kpi
+
+
+def _points():
+    # Street 001: 2 passed, 1 failed, 1 not inspected; 002: 1 failed; 003: nothing inspected.
+    return pd.DataFrame({
+        "street_code": ["001", "001", "001", "001", "002", "003"],
+        "latest_result": ["达标", "达标", "不达标", "未测评", "不达标", "未测评"],
+        "open_problems": [0, 1, 3, 0, 2, 0],
+    })
+
+
+STREETS = pd.DataFrame({"street_code": ["001", "002", "003", "004"],
+                        "street_name": ["甲", "乙", "丙", "丁"]})
+
+
+def test_pass_rate_excludes_points_not_inspected():
+    rate = kpi.inspection_pass_rate(_points())
+    assert (rate.numerator, rate.denominator) == (2, 4)
+    assert rate.value == 0.5 and rate.percent_text() == "50.0%"
+
+
+def test_empty_ratio_is_a_dash_not_zero():
+    rate = kpi.inspection_pass_rate(_points().iloc[0:0])
+    assert rate.value is None and rate.percent_text() == "—"
+
+
+def test_open_problems_and_parking_progress():
+    assert kpi.open_problem_count(_points()) == 6
+    sections = pd.DataFrame({"planned_bays": [100, 50, 10], "painted_bays": [20, 50, 0]})
+    progress = kpi.parking_progress(sections)
+    assert (progress.numerator, progress.denominator) == (70, 160)
+    assert progress.percent_text() == "43.8%"
+
+
+def test_count_by_keeps_order_and_zeros():
+    frame = pd.DataFrame({"kind": ["移动公厕", "固定公厕", "固定公厕"]})
+    assert kpi.count_by(frame, "kind", ("固定公厕", "移动公厕", "共享卫生间")) == {
+        "固定公厕": 2, "移动公厕": 1, "共享卫生间": 0}
+
+
+def test_street_ranking_exact():
+    table = kpi.street_ranking(_points(), STREETS)
+    assert table["street_code"].tolist() == ["001", "002", "003", "004"]
+    assert table["rank"].tolist()[:2] == [1, 2]
+    assert table["rank"].isna().tolist() == [False, False, True, True]
+    assert table.loc[0, ["measured", "passed", "open_problems"]].tolist() == [3, 2, 4]
+    assert math.isclose(table.loc[0, "pass_rate"], 2 / 3)
+    assert table.loc[1, "pass_rate"] == 0.0
+    assert math.isnan(table.loc[2, "pass_rate"])
+
+
+def test_street_ranking_ties_break_on_fewer_open_problems():
+    points = pd.DataFrame({"street_code": ["001", "002"], "latest_result": ["达标", "达标"],
+                           "open_problems": [2, 0]})
+    table = kpi.street_ranking(points, STREETS.iloc[:2])
+    assert table["street_code"].tolist() == ["002", "001"]

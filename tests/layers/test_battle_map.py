@@ -1,0 +1,73 @@
+"""The whole map on the demo city: offline, every layer present, filters and basemaps."""
+
+import re
+
+import folium
+import pytest
+
+from geo.areas import AreaFilter
+from geo.coords import wgs84_to_gcj02
+from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, focus_bounds
+from layers.tiles import BasemapConfigError
+from tests.layers.helpers import geojson_children
+
+
+def _groups(fmap):
+    return {c.layer_name: c for c in fmap._children.values() if isinstance(c, folium.FeatureGroup)}
+
+
+def _feature_count(group):
+    return sum(len(g.data["features"]) for g in geojson_children(group))
+
+
+def test_default_map_has_all_layers_and_loads_nothing_remote(demo_city):
+    frames, meta = demo_city
+    fmap = build_battle_map(frames, meta)
+    groups = _groups(fmap)
+    assert set(groups) == {"底图：行政区划与道路", "网格体系：街道", "网格体系：社区", "网格体系：网格",
+                           "停车：施划路段", "停车：公共停车场", "公厕", "农贸市场", "测评点位"}
+    assert _feature_count(groups["测评点位"]) == 87
+    assert _feature_count(groups["停车：施划路段"]) == 114
+    assert _feature_count(groups["公厕"]) == len(frames["public_toilets"])
+    html = fmap.get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith("/app/static/") for u in urls)
+    assert "tile.openstreetmap" not in html and "cdn.jsdelivr" not in html
+
+
+def test_layers_can_be_switched_off(demo_city):
+    frames, meta = demo_city
+    fmap = build_battle_map(frames, meta, MapRequest(layers=frozenset({"markets"})))
+    assert set(_groups(fmap)) == {"底图：行政区划与道路", "农贸市场"}
+    assert set(MISSION_LAYERS) == {"grids", "parking", "public_toilets", "markets", "inspection_points"}
+
+
+def test_street_filter_limits_features_and_zooms_in(demo_city):
+    frames, meta = demo_city
+    code = frames["streets"]["street_code"].iloc[3]
+    area = AreaFilter(street_code=code)
+    fmap = build_battle_map(frames, meta, MapRequest(area=area))
+    expected = (frames["inspection_points"]["street_code"] == code).sum()
+    assert _feature_count(_groups(fmap)["测评点位"]) == expected
+    assert _feature_count(_groups(fmap)["网格体系：街道"]) == 1
+    whole = focus_bounds(frames, AreaFilter(), "140213")
+    part = focus_bounds(frames, area, "140213")
+    assert part[1][0] - part[0][0] < whole[1][0] - whole[0][0]
+
+
+def test_gaode_shifts_every_layer(demo_city):
+    frames, meta = demo_city
+    plain = build_battle_map(frames, meta)
+    gaode = build_battle_map(frames, meta, MapRequest(basemap="gaode"))
+    a = geojson_children(_groups(plain)["测评点位"])[0].data["features"][0]["geometry"]["coordinates"]
+    b = geojson_children(_groups(gaode)["测评点位"])[0].data["features"][0]["geometry"]["coordinates"]
+    lon, lat = wgs84_to_gcj02(a[0], a[1])
+    assert b == pytest.approx((float(lon), float(lat)), abs=2e-6)
+    tiles = [c for c in gaode._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 1 and "autonavi" in tiles[0].tiles
+
+
+def test_tianditu_without_key_is_refused(demo_city):
+    frames, meta = demo_city
+    with pytest.raises(BasemapConfigError):
+        build_battle_map(frames, meta, MapRequest(basemap="tianditu_img"))

@@ -1,0 +1,84 @@
+"""The dashboard in headless Chromium (Debian's package), as a user sees it.
+
+Starts the app on a free loopback port, waits for the map's features, takes screenshots at
+1920×1080 and 3840×2160 into test-artifacts/, clicks a feature, and fails if any request left
+loopback, if the map drew no features, or if Chinese text would render as boxes.
+"""
+
+import os
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from scripts.screenshot import capture, is_loopback, running_app
+
+ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts"))
+
+pytestmark = pytest.mark.browser
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_loopback_filter():
+    assert is_loopback("http://127.0.0.1:8501/app/static/vendor/leaflet/leaflet.js")
+    assert is_loopback("ws://localhost:8501/_stcore/stream") and is_loopback("data:image/png;base64,x")
+    assert not is_loopback("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+    assert not is_loopback("https://t0.tianditu.gov.cn/DataServer?T=vec_w")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_city_path):
+    if not shutil.which("chromium"):
+        pytest.fail("没有 chromium：请运行 scripts/install_browser.sh（scripts/test.sh 会自动安装）。")
+    with running_app(env={"CHUANGCHENG_CITY_DATA": str(demo_city_path)}) as url:
+        yield url
+
+
+CLICK_FIRST_POINT_JS = """() => {
+  let target = null;
+  window.map.eachLayer(l => {
+    if (!target && l.feature && l.feature.properties && l.feature.properties.point_name) target = l;
+  });
+  const p = window.map.latLngToContainerPoint(target.getLatLng());
+  const r = window.map.getContainer().getBoundingClientRect();
+  return [p.x + r.left, p.y + r.top, target.feature.properties.point_name];
+}"""
+
+
+def _click_a_point(page, frame):
+    x, y, name = frame.evaluate(CLICK_FIRST_POINT_JS)
+    frame_box = page.frame_locator("iframe").first.locator("body").bounding_box()
+    page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)
+    frame.wait_for_selector(".leaflet-popup-content", timeout=15000)
+    popup = frame.inner_text(".leaflet-popup-content")
+    page.get_by_text("点击位置").first.wait_for(timeout=30000)
+    return {"popup": popup, "name": name}
+
+
+def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city):
+    frames, _ = demo_city
+    out = ARTIFACTS / "dashboard-1920x1080.png"
+    result = capture(app_url, out, width=1920, height=1080, after_load=_click_a_point)
+    print(f"\n冷启动到地图画出：{result['seconds_to_map']:.1f} 秒；页面传输 "
+          f"{result['transferred_bytes'] / 1e6:.2f} MB；要素 {result['features']} 个")
+    assert result["outside_requests"] == []
+    expected = len(frames["inspection_points"]) + len(frames["public_toilets"]) + len(frames["markets"])
+    assert result["features"] >= expected
+    assert result["cjk_font"], "中文字符会显示为方框：请安装 fonts-noto-cjk"
+    assert _png_size(out) == (1920, 1080)
+    clicked = result["after_load"]
+    assert "点位名称" in clicked["popup"] and clicked["name"].split("（")[0][:2] in clicked["popup"]
+
+
+def test_dashboard_at_3840x2160(app_url):
+    out = ARTIFACTS / "dashboard-3840x2160.png"
+    result = capture(app_url, out, width=3840, height=2160)
+    assert result["outside_requests"] == []
+    assert result["features"] > 0 and result["cjk_font"]
+    assert _png_size(out) == (3840, 2160)

@@ -1,0 +1,41 @@
+"""Imports run dashboard → pages/ui → layers → geo, never back (checked on the source's AST)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "geo": {"folium", "streamlit", "streamlit_folium", "branca", "layers", "ui", "pages", "demo",
+            "dashboard"},
+    "layers": {"streamlit", "streamlit_folium", "ui", "pages", "dashboard", "demo"},
+    "demo": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "pages", "dashboard"},
+    "ui": {"pages", "dashboard"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_does_not_import_upwards(package):
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, f"{package}/ has no modules"
+    bad = {str(f.relative_to(ROOT)): sorted(_imports(f) & FORBIDDEN[package]) for f in files}
+    bad = {f: names for f, names in bad.items() if names}
+    assert not bad, f"{package}/ imports what it must not: {bad}"
+
+
+def test_the_checker_sees_imports(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("import folium\nfrom streamlit import x\nfrom . import y\n", encoding="utf-8")
+    assert _imports(sample) == {"folium", "streamlit"}
