@@ -77,8 +77,9 @@ def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city)
 
 
 def test_dashboard_at_3840x2160(app_url):
+    """A 4K wall screen as it is normally set up: 200 % scaling (1920×1080 CSS pixels)."""
     out = ARTIFACTS / "dashboard-3840x2160.png"
-    result = capture(app_url, out, width=3840, height=2160)
+    result = capture(app_url, out, width=1920, height=1080, scale=2.0)
     assert result["outside_requests"] == []
     assert result["features"] > 0 and result["cjk_font"]
     assert _png_size(out) == (3840, 2160)
