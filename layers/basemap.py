@@ -17,14 +17,16 @@ KEY = "basemap"
 TITLE = "底图：行政区划与道路"
 
 
-def _admin_style(focus_adcode: str):
+def _admin_style(focus_adcode: str, *, fill: bool = True):
+    """Outline style; over tiles (``fill=False``) the districts are outlines only."""
     def fn(feature: dict) -> dict:
         props = feature["properties"]
         if props.get("level") == "city":
             return {"color": "#6d5d4b", "weight": 2, "dashArray": "8 6", "fill": False}
         focus = props.get("adcode") == focus_adcode
         return {"color": "#5d4037" if focus else "#9e9184", "weight": 4 if focus else 1.5,
-                "fillColor": "#f8f6f1" if focus else "#ddd8cc", "fillOpacity": 1.0 if focus else 0.6}
+                "fill": fill, "fillColor": "#f8f6f1" if focus else "#ddd8cc",
+                "fillOpacity": 1.0 if focus else 0.6}
     return fn
 
 
@@ -38,14 +40,9 @@ def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
                      fill_districts: bool = True) -> folium.FeatureGroup:
     """Outlines of the city and its districts (focus district highlighted), roads, labels."""
     group = folium.FeatureGroup(name=TITLE, show=True)
-    style = _admin_style(focus_adcode)
-    if not fill_districts:
-        base_style = style
-
-        def style(feature: dict) -> dict:  # noqa: F811 - outlines only over tiles
-            return {**base_style(feature), "fill": False}
     folium.GeoJson(to_feature_collection(admin, ["adcode", "name", "level"], shift=shift),
-                   style_function=style, interactive=False).add_to(group)
+                   style_function=_admin_style(focus_adcode, fill=fill_districts),
+                   interactive=False).add_to(group)
     if roads is not None and len(roads):
         folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
                        style_function=_road_style, interactive=False).add_to(group)

@@ -74,3 +74,16 @@ def add_tiles(fmap: folium.Map, basemap_key: str, *, tianditu_key: str | None = 
         folium.TileLayer(tiles=_GAODE_URL, attr="高德地图", name=basemap.title, subdomains="1234",
                          max_zoom=18, control=False).add_to(fmap)
     return basemap
+
+
+def display_to_wgs84(basemap_key: str, lon: float, lat: float) -> tuple[float, float]:
+    """A location reported by the map (in the basemap's coordinates) as WGS84 degrees.
+
+    On 高德 the map works in GCJ-02, so clicks and bounds must be shifted back before they are
+    compared with the data; on the other basemaps they are already WGS84.
+    """
+    back = BASEMAPS[basemap_key].from_display
+    if back is None:
+        return float(lon), float(lat)
+    out_lon, out_lat = back(lon, lat)
+    return float(out_lon), float(out_lat)

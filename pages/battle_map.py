@@ -14,7 +14,7 @@ from geo.lookup import grid_at, nearest_feature
 from layers import inspection_points, markets, public_toilets
 from layers.assets import missing_vendor_files
 from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, generated_note
-from layers.tiles import BASEMAPS
+from layers.tiles import BASEMAPS, display_to_wgs84
 from ui.data import load_city
 from ui.settings import tianditu_key
 from ui.widgets import PAGE_CSS, Tile, header_html, ranking_html, tiles_html
@@ -98,11 +98,7 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
     if not clicked:
         st.caption("点击地图上的要素查看详情；点击空白处可查看所在网格。")
         return
-    lon, lat = float(clicked["lng"]), float(clicked["lat"])
-    back = BASEMAPS[basemap].from_display
-    if back is not None:
-        lon_arr, lat_arr = back(lon, lat)
-        lon, lat = float(lon_arr), float(lat_arr)
+    lon, lat = display_to_wgs84(basemap, clicked["lng"], clicked["lat"])
     grid = grid_at(lon, lat, city["grids"])
     where = "不在本区网格内" if grid is None else \
         f"{grid['street_name']} · {grid['community_name']} · {grid['grid_name']}（{grid['grid_code']}）"

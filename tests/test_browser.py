@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from scripts.screenshot import capture, is_loopback, running_app
+from scripts.screenshot import COUNT_FEATURES_JS, capture, is_loopback, running_app
+
+# The district's bounds as the map has them (the 街道 layer's union), to zoom back out.
+FIT_DISTRICT_JS = "(() => { let b = null; window.map.eachLayer(l => { if (l.feature && " \
+    "l.feature.properties && l.feature.properties.street_code && l.getBounds) " \
+    "b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), " \
+    "l.getBounds().getNorthEast()); }); return b; })()"
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts"))
 
@@ -51,20 +57,26 @@ CLICK_FIRST_POINT_JS = """() => {
 }"""
 
 
-def _click_a_point(page, frame):
+def _zoom_in_and_click_a_point(page, frame):
+    before = frame.evaluate(COUNT_FEATURES_JS)
+    frame.evaluate("() => { window.map.setZoom(15.5, {animate: false}); return 0; }")
+    page.wait_for_timeout(800)
+    zoomed = frame.evaluate(COUNT_FEATURES_JS)  # 社区 and 网格 outlines appear
+    frame.evaluate(f"() => {{ window.map.fitBounds({FIT_DISTRICT_JS}, {{animate: false}}); return 0; }}")
+    page.wait_for_timeout(800)
     x, y, name = frame.evaluate(CLICK_FIRST_POINT_JS)
     frame_box = page.frame_locator("iframe").first.locator("body").bounding_box()
     page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)
     frame.wait_for_selector(".leaflet-popup-content", timeout=15000)
     popup = frame.inner_text(".leaflet-popup-content")
     page.get_by_text("点击位置").first.wait_for(timeout=30000)
-    return {"popup": popup, "name": name}
+    return {"popup": popup, "name": name, "before": before, "zoomed": zoomed}
 
 
 def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city):
     frames, _ = demo_city
     out = ARTIFACTS / "dashboard-1920x1080.png"
-    result = capture(app_url, out, width=1920, height=1080, after_load=_click_a_point)
+    result = capture(app_url, out, width=1920, height=1080, after_load=_zoom_in_and_click_a_point)
     print(f"\n冷启动到地图画出：{result['seconds_to_map']:.1f} 秒；页面传输 "
           f"{result['transferred_bytes'] / 1e6:.2f} MB；要素 {result['features']} 个")
     assert result["outside_requests"] == []
@@ -73,6 +85,7 @@ def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city)
     assert result["cjk_font"], "中文字符会显示为方框：请安装 fonts-noto-cjk"
     assert _png_size(out) == (1920, 1080)
     clicked = result["after_load"]
+    assert clicked["zoomed"] > clicked["before"] + 1000, "放大后应显示社区与网格"
     assert "点位名称" in clicked["popup"] and clicked["name"].split("（")[0][:2] in clicked["popup"]
 
 

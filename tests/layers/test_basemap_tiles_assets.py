@@ -72,3 +72,11 @@ def test_gaode_shifts_both_ways_and_offline_adds_no_tiles():
     assert not any(isinstance(c, folium.TileLayer) for c in fmap._children.values())
     with pytest.raises(tiles.BasemapConfigError, match="未知底图"):
         tiles.add_tiles(fmap, "baidu")
+
+
+def test_clicks_come_back_as_wgs84():
+    lon, lat = wgs84_to_gcj02(113.3, 40.09)
+    back = tiles.display_to_wgs84("gaode", float(lon), float(lat))
+    assert back == pytest.approx((113.3, 40.09), abs=1e-9)
+    assert tiles.display_to_wgs84("offline", 113.3, 40.09) == (113.3, 40.09)
+    assert tiles.display_to_wgs84("tianditu_vec", 113.3, 40.09) == (113.3, 40.09)
