@@ -40,14 +40,25 @@ def gauss_kruger_epsg(lon_deg: float) -> int:
     return _FIRST_EPSG + (cm_deg - _FIRST_CM_DEG) // 3
 
 
-def local_metric_crs(gdf) -> str:
-    """The metric CRS (``"EPSG:45xx"``) for a GeoDataFrame, from the centre of its bounds.
+def utm_epsg(lon_deg: float, lat_deg: float) -> int:
+    """EPSG code of the WGS84 UTM zone of a point (used outside China, e.g. for OSM samples)."""
+    zone = int((lon_deg + 180.0) // 6.0) % 60 + 1
+    return (32600 if lat_deg >= 0 else 32700) + zone
 
-    The frame may be in any CRS; its bounds are taken in WGS84 degrees.
+
+def local_metric_crs(gdf) -> str:
+    """The metric CRS for a GeoDataFrame, from the centre of its bounds.
+
+    In China (73.5°E–136.5°E, 18°N–54°N) the CGCS2000 3-degree Gauss-Krüger zone
+    (``"EPSG:45xx"``); elsewhere the WGS84 UTM zone. The frame may be in any CRS; its bounds are
+    taken in WGS84 degrees.
     """
     if gdf.crs is None:
         raise CoordinateError("数据没有坐标参考系（CRS）。请先用 set_crs('EPSG:4326') 声明经纬度。")
     if gdf.empty:
         raise CoordinateError("数据为空，无法根据数据选择投影带。")
-    lon_min, _, lon_max, _ = gdf.to_crs(WGS84).total_bounds
-    return f"EPSG:{gauss_kruger_epsg((lon_min + lon_max) / 2.0)}"
+    lon_min, lat_min, lon_max, lat_max = gdf.to_crs(WGS84).total_bounds
+    lon, lat = (lon_min + lon_max) / 2.0, (lat_min + lat_max) / 2.0
+    if 73.5 <= lon <= 136.5 and 3.0 <= lat <= 54.0:
+        return f"EPSG:{gauss_kruger_epsg(lon)}"
+    return f"EPSG:{utm_epsg(lon, lat)}"

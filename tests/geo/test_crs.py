@@ -32,3 +32,10 @@ def test_local_metric_crs_needs_a_crs_and_data():
         local_metric_crs(gpd.GeoDataFrame(geometry=[shapely.Point(113.3, 40.0)]))
     with pytest.raises(CoordinateError, match="数据为空"):
         local_metric_crs(gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"))
+
+
+def test_outside_china_uses_utm():
+    helsinki = gpd.GeoDataFrame(geometry=[shapely.Point(24.94, 60.17)], crs="EPSG:4326")
+    assert local_metric_crs(helsinki) == "EPSG:32635"
+    south = gpd.GeoDataFrame(geometry=[shapely.Point(151.2, -33.9)], crs="EPSG:4326")
+    assert local_metric_crs(south) == "EPSG:32756"
