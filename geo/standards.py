@@ -23,7 +23,8 @@ STANDARDS_PATH = PROJECT_ROOT / "data" / "standards.csv"
 OVERRIDE_PATH = PROJECT_ROOT / "data" / "standards_override.csv"
 OVERRIDE_ENV = "CHUANGCHENG_STANDARDS_OVERRIDE"
 COLUMNS = ("key", "what_zh", "value", "unit", "standard", "clause", "status", "note")
-STATUSES = {"verified": "已核对原文", "secondary": "转引", "unverified": "未核对", "city": "本市规定"}
+STATUSES = {"verified": "已核对原文", "secondary": "转引", "unverified": "未核对", "city": "本市规定",
+            "user": "用户自定义"}
 
 
 @dataclass(frozen=True)

@@ -70,15 +70,16 @@ def to_feature_collection(gdf: gpd.GeoDataFrame, fields: Iterable[str], *,
 def geojson_group(gdf: gpd.GeoDataFrame, *, name: str, popup_fields: dict[str, str],
                   tooltip_fields: dict[str, str], style: Callable[[dict], dict],
                   marker=None, shift: DisplayShift | None = None, show: bool = True,
-                  interactive: bool = True):
+                  interactive: bool = True, extra_fields: Iterable[str] = ()):
     """One switchable layer: a FeatureGroup holding a single GeoJSON layer.
 
     ``popup_fields`` / ``tooltip_fields`` map property names to their Chinese labels;
-    ``style`` maps a GeoJSON feature to Leaflet path options.
+    ``style`` maps a GeoJSON feature to Leaflet path options; ``extra_fields`` are carried
+    for the style only.
     """
     import folium
 
-    fields = list(dict.fromkeys([*popup_fields, *tooltip_fields]))
+    fields = list(dict.fromkeys([*popup_fields, *tooltip_fields, *extra_fields]))
     data = to_feature_collection(gdf, fields, shift=shift)
     group = folium.FeatureGroup(name=name, show=show)
     if not data["features"]:

@@ -69,8 +69,10 @@ MAP_CSS = f"""
   text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
 .cc-label-district span {{ font-size: 20px; font-weight: 800; color: #5d4037; white-space: nowrap;
   letter-spacing: 4px; text-shadow: 0 0 3px #fff, 0 0 3px #fff; }}
-.cc-label-street span, .cc-label-community span, .cc-label-district span {{ display: inline-block;
+.cc-label-street span, .cc-label-community span, .cc-label-district span,
+.cc-label-site span {{ display: inline-block;
   transform: translate(-50%, -50%); }}
+.cc-label-site span {{ font-size: 14px; font-weight: 800; color: #ffffff; }}
 .leaflet-tooltip, .leaflet-popup-content {{ font-family: {FONT_STACK}; font-size: 14px; }}
 .leaflet-popup-content table th {{ text-align: left; padding-right: 8px; color: #52606d; }}
 .leaflet-control-layers {{ font-size: 14px; }}

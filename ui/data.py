@@ -10,7 +10,11 @@ import geopandas as gpd
 import streamlit as st
 
 from geo import citydata
+from geo.network import WalkNetwork, build_network
+from geo.standards import load_standards
 from layers.battle_map import CITY_LAYERS_USED
+
+COVERAGE_LAYERS = ("compounds",)
 
 
 def city_file_version() -> tuple[str, float]:
@@ -21,7 +25,8 @@ def city_file_version() -> tuple[str, float]:
 
 @st.cache_resource(show_spinner="正在读取城市数据…")
 def _load(path: str, _mtime: float) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    frames = {name: citydata.read_layer(name, path) for name in CITY_LAYERS_USED}
+    frames = {name: citydata.read_layer(name, path)
+              for name in (*CITY_LAYERS_USED, *COVERAGE_LAYERS)}
     return frames, citydata.read_meta(path)
 
 
@@ -29,3 +34,19 @@ def load_city() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
     """The frames used by the battle map and the meta table of the configured city file."""
     path, mtime = city_file_version()
     return _load(path, mtime)
+
+
+@st.cache_resource(show_spinner="正在构建步行路网…")
+def _network(path: str, _mtime: float) -> WalkNetwork:
+    return build_network(citydata.read_layer("walk_nodes", path), citydata.read_layer("walk_edges", path))
+
+
+def load_network() -> WalkNetwork:
+    """The walking graph of the configured city file, built once and shared (read-only)."""
+    path, mtime = city_file_version()
+    return _network(path, mtime)
+
+
+def load_thresholds():
+    """The thresholds table (defaults plus the city's overrides); small, read on every run."""
+    return load_standards()
