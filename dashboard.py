@@ -9,7 +9,7 @@ st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wi
                    initial_sidebar_state="expanded")
 
 navigation = st.navigation([
-    st.Page("pages/battle_map.py", title="作战挂图", icon="🗺️", default=True),
-    st.Page("pages/coverage.py", title="15分钟生活圈", icon="🚶"),
+    st.Page("views/battle_map.py", title="作战挂图", icon="🗺️", default=True),
+    st.Page("views/coverage.py", title="15分钟生活圈", icon="🚶"),
 ])
 navigation.run()

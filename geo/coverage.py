@@ -42,8 +42,9 @@ def node_distance_m(network: WalkNetwork, source_nodes: np.ndarray,
     offsets = np.zeros(len(source_nodes)) if source_offset_m is None else \
         np.asarray(source_offset_m, dtype=float)
     # Several facilities on one node: the nearest one counts.
-    best = pd.Series(offsets).groupby(source_nodes).min()
-    nodes, offs = best.index.to_numpy(), best.to_numpy()
+    order = np.lexsort((offsets, source_nodes))
+    first = np.r_[True, source_nodes[order][1:] != source_nodes[order][:-1]]
+    nodes, offs = source_nodes[order][first], offsets[order][first]
     g = network.graph
     # csgraph ignores explicit zero weights, so every virtual edge carries 1 mm, removed below.
     augmented = csr_matrix(

@@ -23,6 +23,8 @@ from geo.crs import local_metric_crs
 from geo.errors import CityDataError
 
 MIN_EDGE_M = 1e-3
+GRID_CELL_M = 500.0
+_CELL_KEY_BASE = 1 << 31
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +40,8 @@ class WalkNetwork:
     tree_nodes: np.ndarray     # node index of each point in ``tree``
     edges_uv: np.ndarray       # (m, 2) node indices of each unique edge
     edges_length_m: np.ndarray  # (m,) length of each unique edge, metres
+    cell_keys: np.ndarray      # sorted square-cell key of each main-component node ...
+    cell_nodes: np.ndarray     # ... and the node, in the same order (a bucket index)
 
     @property
     def n_nodes(self) -> int:
@@ -46,6 +50,22 @@ class WalkNetwork:
     @property
     def n_components(self) -> int:
         return int(self.component.max()) + 1 if len(self.component) else 0
+
+    def nodes_in_box(self, lo_m: np.ndarray, hi_m: np.ndarray) -> np.ndarray:
+        """Main-component nodes whose cells meet the box [lo, hi] (metres); a superset of the
+        nodes inside it, found from the bucket index without scanning every node."""
+        c_lo = np.floor(np.asarray(lo_m) / GRID_CELL_M).astype(np.int64)
+        c_hi = np.floor(np.asarray(hi_m) / GRID_CELL_M).astype(np.int64)
+        cx, cy = np.meshgrid(np.arange(c_lo[0], c_hi[0] + 1), np.arange(c_lo[1], c_hi[1] + 1))
+        keys = _cell_key(cx.ravel(), cy.ravel())
+        start = np.searchsorted(self.cell_keys, keys, side="left")
+        stop = np.searchsorted(self.cell_keys, keys, side="right")
+        counts = stop - start
+        if counts.sum() == 0:
+            return np.zeros(0, dtype=np.int64)
+        ends = np.cumsum(counts)
+        flat = np.repeat(start, counts) + np.arange(ends[-1]) - np.repeat(ends - counts, counts)
+        return self.cell_nodes[flat]
 
 
 def build_network_from_arrays(xy_m: np.ndarray, u: np.ndarray, v: np.ndarray,
@@ -73,9 +93,17 @@ def build_network_from_arrays(xy_m: np.ndarray, u: np.ndarray, v: np.ndarray,
     _, component = connected_components(graph, directed=False)
     main = int(np.argmax(np.bincount(component)))
     tree_nodes = np.flatnonzero(component == main)
+    cells = np.floor(xy_m[tree_nodes] / GRID_CELL_M).astype(np.int64)
+    keys = _cell_key(cells[:, 0], cells[:, 1])
+    order = np.argsort(keys, kind="stable")
     return WalkNetwork(graph=graph, xy_m=xy_m, crs=crs, component=component, main_component=main,
                        tree=cKDTree(xy_m[tree_nodes]), tree_nodes=tree_nodes,
-                       edges_uv=np.column_stack([ua, ub]), edges_length_m=uw)
+                       edges_uv=np.column_stack([ua, ub]), edges_length_m=uw,
+                       cell_keys=keys[order], cell_nodes=tree_nodes[order])
+
+
+def _cell_key(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    return (cx + _CELL_KEY_BASE // 2) * _CELL_KEY_BASE + (cy + _CELL_KEY_BASE // 2)
 
 
 def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwork:

@@ -109,8 +109,8 @@ def facilities_group(facilities: gpd.GeoDataFrame, name_col: str, title: str, *,
         if switched_off:
             return {"fill": True, "fillColor": "#ffffff", "color": "#616161", "weight": 2.5,
                     "dashArray": "2 2", "fillOpacity": 0.9, "radius": 7}
-        return {"fill": True, "fillColor": "#263238", "color": "#ffffff", "weight": 2,
-                "fillOpacity": 0.95, "radius": 7}
+        return {"fill": True, "fillColor": "#263238", "color": "#ffffff", "weight": 1.5,
+                "fillOpacity": 0.95, "radius": 5}
 
     label = f"{title}（已停用，假设情景）" if switched_off else title
     return geojson_group(facilities, name=label, popup_fields={name_col: "名称"},

@@ -7,11 +7,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "geo": {"folium", "streamlit", "streamlit_folium", "branca", "layers", "ui", "pages", "demo",
+    "geo": {"folium", "streamlit", "streamlit_folium", "branca", "layers", "ui", "views", "demo",
             "dashboard"},
-    "layers": {"streamlit", "streamlit_folium", "ui", "pages", "dashboard", "demo"},
-    "demo": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "pages", "dashboard"},
-    "ui": {"pages", "dashboard"},
+    "layers": {"streamlit", "streamlit_folium", "ui", "views", "dashboard", "demo"},
+    "demo": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "views", "dashboard"},
+    "ui": {"views", "dashboard"},
 }
 
 

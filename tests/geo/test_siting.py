@@ -48,3 +48,40 @@ def test_stops_when_nothing_more_to_gain():
     chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT,
                           cutoff_m=1000, k=5)
     assert len(chosen) == 1 and chosen[0].gain_population == pytest.approx(710)
+
+
+def test_matches_brute_force_on_a_random_city():
+    """The box-restricted searches give exactly the greedy choice of a whole-network search."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from bench.coverage_bench import generated_network
+
+    net = generated_network(60, seed=4)
+    rng = np.random.default_rng(4)
+    cands = rng.choice(net.tree_nodes, 150, replace=False)
+    res = rng.choice(net.tree_nodes, 400, replace=False)
+    off = rng.uniform(0, 40, 400)
+    weight = rng.integers(1, 100, 400).astype(float)
+    chosen = choose_sites(net, cands, np.zeros(150), res, off, weight, cutoff_m=600, k=5)
+    full = dijkstra(net.graph, indices=cands, limit=600)[:, res] + off[None, :]
+    cover = full <= 600
+    w = weight.copy()
+    expected = []
+    for _ in range(5):
+        gains = cover @ w
+        best = int(np.argmax(gains))  # ties: first in candidate order, as choose_sites does
+        expected.append((gains[best], set(np.flatnonzero(cover[best] & (w > 0)))))
+        w[cover[best]] = 0
+    assert [c.gain_population for c in chosen] == [g for g, _ in expected]
+    assert [set(c.covered_residents) for c in chosen] == [r for _, r in expected]
+
+
+def test_nodes_in_box_is_a_superset_of_the_box():
+    from bench.coverage_bench import generated_network
+
+    net = generated_network(40, seed=5)
+    lo, hi = np.array([500.0, 700.0]), np.array([1500.0, 2100.0])
+    found = set(net.nodes_in_box(lo, hi).tolist())
+    inside = np.all((net.xy_m >= lo) & (net.xy_m <= hi), axis=1)
+    main = net.component == net.main_component
+    assert set(np.flatnonzero(inside & main).tolist()) <= found

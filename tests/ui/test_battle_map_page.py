@@ -10,7 +10,7 @@ from geo.areas import AreaFilter, filter_area
 
 TIMEOUT_S = 120
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "battle_map.py")
+PAGE = str(ROOT / "views" / "battle_map.py")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from geo.lifecircle import CoverageRequest, analyse
 from geo.network import build_network
 from geo.standards import load_standards
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "coverage.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "coverage.py")
 
 
 @pytest.fixture
