@@ -5,11 +5,11 @@ Run with ``streamlit run dashboard.py`` (``scripts/run.sh`` sets everything up f
 
 import streamlit as st
 
-st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
+st.set_page_config(page_title="创城作战图", page_icon=":material/map:", layout="wide",
                    initial_sidebar_state="expanded")
 
 navigation = st.navigation([
-    st.Page("views/battle_map.py", title="作战挂图", icon="🗺️", default=True),
-    st.Page("views/coverage.py", title="15分钟生活圈", icon="🚶"),
+    st.Page("views/battle_map.py", title="作战挂图", icon=":material/map:", default=True),
+    st.Page("views/coverage.py", title="15分钟生活圈", icon=":material/directions_walk:"),
 ])
 navigation.run()
