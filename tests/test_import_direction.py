@@ -1,4 +1,4 @@
-"""Imports run dashboard → pages/ui → layers → geo, never back (checked on the source's AST)."""
+"""Imports run dashboard → views/ui → layers → geo, never back (checked on the source's AST)."""
 
 import ast
 from pathlib import Path
@@ -12,6 +12,8 @@ FORBIDDEN = {
     "layers": {"streamlit", "streamlit_folium", "ui", "views", "dashboard", "demo"},
     "demo": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "views", "dashboard"},
     "ui": {"views", "dashboard"},
+    "cli": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "views", "dashboard"},
+    "bench": {"folium", "streamlit", "streamlit_folium", "layers", "ui", "views", "dashboard"},
 }
 
 
