@@ -5,7 +5,9 @@ Run with ``streamlit run dashboard.py`` (``scripts/run.sh`` sets everything up f
 
 import streamlit as st
 
-st.set_page_config(page_title="创城作战图", page_icon=":material/map:", layout="wide",
+# An emoji favicon is drawn locally; a ":material/...:" page_icon would be fetched from a public
+# font host, which an intranet cannot reach (the browser test catches it).
+st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="expanded")
 
 navigation = st.navigation([

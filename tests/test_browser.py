@@ -96,3 +96,12 @@ def test_dashboard_at_3840x2160(app_url):
     assert result["outside_requests"] == []
     assert result["features"] > 0 and result["cjk_font"]
     assert _png_size(out) == (3840, 2160)
+
+
+def test_coverage_page_is_offline_and_draws_compounds(app_url, demo_city):
+    frames, _ = demo_city
+    out = ARTIFACTS / "coverage-1920x1080.png"
+    result = capture(app_url + "coverage", out, width=1920, height=1080, settle_ms=2500)
+    assert result["outside_requests"] == []
+    assert result["features"] >= len(frames["compounds"]) + len(frames["grids"])
+    assert result["cjk_font"] and _png_size(out) == (1920, 1080)
