@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from demo import admin, network, places
+from demo import admin, network, places, progress
 from geo import citydata
 from geo.admin import locate_in_grids
 from geo.coords import gcj02_to_wgs84, transform_geometries
@@ -114,6 +114,10 @@ def build_city(seed: int = DEFAULT_SEED) -> tuple[dict[str, gpd.GeoDataFrame], d
         **located,
     }
     layers = {name: gdf.to_crs(WGS84) for name, gdf in layers.items()}
+    layers["progress_daily"] = progress.generate_progress(
+        as_of=AS_OF, painted_total=REAL_FIGURES["painted_bays"],
+        planned_total=REAL_FIGURES["planned_bays"],
+        open_problems=int(located["inspection_points"]["open_problems"].sum()), rng=rng)
     meta = {
         "city_name": "大同市平城区",
         "adcode": DISTRICT_ADCODE,

@@ -33,7 +33,7 @@ class LayerSpec:
 
     name: str
     title_zh: str
-    geometry: str  # "Point", "LineString", "Polygon" (multi-part variants allowed)
+    geometry: str | None  # "Point", "LineString", "Polygon" (multi-parts allowed); None: a table
     columns: tuple[str, ...]
 
 
@@ -67,6 +67,8 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("markets", "农贸市场", "Point",
               ("market_id", "market_name", "stalls", "area_m2", "upgrade_status", "street_code",
                "community_code")),
+    LayerSpec("progress_daily", "创城进度（逐日累计）", None,
+              ("date", "painted_bays", "planned_bays", "problems_found", "problems_closed")),
 )
 LAYER_NAMES: tuple[str, ...] = tuple(spec.name for spec in LAYERS)
 _SPECS = {spec.name: spec for spec in LAYERS}
@@ -108,7 +110,7 @@ def list_layers(path: str | Path | None = None) -> list[str]:
 
 
 def read_layer(name: str, path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read one registered layer as a GeoDataFrame in EPSG:4326.
+    """Read one registered layer as a GeoDataFrame in EPSG:4326 (a table as a DataFrame).
 
     Raises ``UnknownLayerError`` for a name not in the registry and ``CityDataError`` when the
     file lacks the layer or a column the app relies on.
@@ -125,6 +127,8 @@ def read_layer(name: str, path: str | Path | None = None) -> gpd.GeoDataFrame:
             f"城市数据文件 {resolved} 的图层 “{name}”（{spec.title_zh}）缺少字段："
             f"{', '.join(missing)}。请按 geo/citydata.py 中的图层定义补齐。"
         )
+    if spec.geometry is None:
+        return gdf
     if gdf.crs is None:
         raise CityDataError(f"图层 “{name}” 没有坐标参考系，应为 EPSG:4326。")
     if gdf.crs.to_epsg() != 4326:
@@ -156,7 +160,7 @@ def write_city(path: str | Path, layers: dict[str, gpd.GeoDataFrame],
         missing = [col for col in spec.columns if col not in gdf.columns]
         if missing:
             raise CityDataError(f"图层 “{name}” 缺少字段：{', '.join(missing)}。")
-        if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        if spec.geometry is not None and (gdf.crs is None or gdf.crs.to_epsg() != 4326):
             raise CityDataError(f"图层 “{name}” 必须是 EPSG:4326 经纬度，请先 to_crs('EPSG:4326')。")
         pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", promote_to_multi=False)
     meta_table = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})

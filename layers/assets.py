@@ -22,7 +22,9 @@ STATIC_URL = "/app/static"
 
 LEAFLET_JS = ("leaflet", f"{STATIC_URL}/vendor/leaflet/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", f"{STATIC_URL}/vendor/leaflet/leaflet.css")
-REQUIRED_VENDOR_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png")
+HTML_TO_IMAGE_JS = ("html_to_image", f"{STATIC_URL}/vendor/html-to-image/html-to-image.js")
+REQUIRED_VENDOR_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png",
+                         "html-to-image/html-to-image.js")
 
 
 class OfflineAssetError(RuntimeError):

@@ -15,6 +15,7 @@ from geo.areas import AreaFilter, filter_area
 from layers import basemap, grids, inspection_points, markets, parking, public_toilets
 from layers.assets import assert_offline, new_map
 from layers.controls import MetricScale, legend_control, title_control
+from layers.export import ExportControl, NorthArrow
 from layers.style import map_css
 from layers.tiles import BASEMAPS, add_tiles
 
@@ -109,6 +110,8 @@ def build_battle_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str],
     legend_control(list(reversed(sections)), footer=f"底图：{chosen.title}").add_to(fmap)
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     MetricScale().add_to(fmap)
+    NorthArrow().add_to(fmap)
+    ExportControl(f"{meta.get('city_name', '')}创城作战图").add_to(fmap)
 
     bounds = focus_bounds(city, area, adcode)
     if shift is not None:

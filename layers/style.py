@@ -76,6 +76,9 @@ MAP_CSS = f"""
 .leaflet-tooltip, .leaflet-popup-content {{ font-family: {FONT_STACK}; font-size: 14px; }}
 .leaflet-popup-content table th {{ text-align: left; padding-right: 8px; color: #52606d; }}
 .leaflet-control-layers {{ font-size: 14px; }}
+.cc-north {{ background: rgba(255,255,255,0.85); border-radius: 4px; padding: 2px 4px; }}
+.cc-export a.cc-export-btn {{ width: auto; padding: 0 8px; font-size: 13px; font-weight: 600;
+  font-family: {FONT_STACK}; white-space: nowrap; }}
 </style>
 """
 

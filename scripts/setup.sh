@@ -31,13 +31,22 @@ if ! command -v npm >/dev/null 2>&1; then
   log "installing node and npm from Debian"
   install_debian nodejs npm
 fi
-if [ ! -f node_modules/leaflet/dist/leaflet.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/leaflet/dist/leaflet.js ] || [ ! -f node_modules/html-to-image/dist/html-to-image.js ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing front-end assets from the npm registry"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 rm -rf static/vendor
 mkdir -p static/vendor
 cp -r node_modules/leaflet/dist static/vendor/leaflet
+mkdir -p static/vendor/html-to-image
+cp node_modules/html-to-image/dist/html-to-image.js static/vendor/html-to-image/
+
+# Posters and chart images need a CJK font; without one every character is a box.
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  log "installing the CJK font fonts-noto-cjk from Debian"
+  install_debian fonts-noto-cjk fontconfig
+fi
 
 gpkg=data/demo/datong_pingcheng.gpkg
 if [ ! -f "$gpkg" ] || [ -n "$(find demo geo data/sources -newer "$gpkg" -type f -print -quit)" ]; then

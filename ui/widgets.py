@@ -67,12 +67,18 @@ def _rate_color(rate: float) -> str:
     return "#1a9850" if rate >= 0.8 else "#fdae61" if rate >= 0.6 else "#d73027"
 
 
-def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podium: int = 3) -> str:
-    """The 街道 ranking by 达标率: 红榜 (best ``podium``) and 黑榜 (worst ``podium``) tagged."""
+def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podium: int = 3,
+                 podium_only: bool = False) -> str:
+    """The 街道 ranking by 达标率: 红榜 (best ``podium``) and 黑榜 (worst ``podium``) tagged.
+
+    ``podium_only`` keeps just those rows (the wall screen's compact 红黑榜).
+    """
     ranked = table[table["rank"].notna()]
     n_ranked = len(ranked)
     rows = []
     for row in table.itertuples(index=False):
+        if podium_only and (pd.isna(row.rank) or podium < row.rank <= n_ranked - podium):
+            continue
         tag = ""
         if pd.notna(row.rank):
             if row.rank <= podium:

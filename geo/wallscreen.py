@@ -1,0 +1,83 @@
+"""The wall-screen configuration file (``config/wall_screen.toml``): read and checked.
+
+A city edits the file, not code: title, carousel interval, refresh period, which KPI tiles and
+charts, and the rotating views. Errors name the file, the entry and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.errors import CityDataError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WALL_CONFIG_PATH = PROJECT_ROOT / "config" / "wall_screen.toml"
+
+FIGURES = ("pass_rate", "open_problems", "parking_progress", "toilets", "markets",
+           "inspection_points", "problems_closed")
+CHARTS = ("parking_progress", "problems")
+THEMES = ("inspection_points", "toilet_coverage", "market_coverage", "parking")
+VIEW_KINDS = ("city", "streets", "theme")
+BANDS = ("5min", "10min", "15min", "standard")
+MIN_INTERVAL_S = 0.2
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    kind: str
+    title: str = ""
+    theme: str = ""
+    band: str = "standard"
+
+
+@dataclass(frozen=True)
+class WallConfig:
+    title: str
+    interval_s: float
+    refresh_s: float
+    figures: tuple[str, ...]
+    charts: tuple[str, ...]
+    views: tuple[ViewSpec, ...]
+
+
+def _choice(path: Path, where: str, value, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise CityDataError(f"大屏配置 {path} 中 {where} 的值 “{value}” 无效，可选：{', '.join(allowed)}。")
+    return value
+
+
+def _positive(path: Path, key: str, value) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < MIN_INTERVAL_S:
+        raise CityDataError(f"大屏配置 {path} 中 {key} 应为不小于 {MIN_INTERVAL_S} 的秒数，现为 “{value}”。")
+    return float(value)
+
+
+def load_wall_config(path: Path | str | None = None) -> WallConfig:
+    """Read and check the wall-screen configuration."""
+    path = Path(path) if path else WALL_CONFIG_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CityDataError(f"找不到大屏配置文件 {path}。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CityDataError(f"大屏配置 {path} 格式有误：{exc}") from exc
+    views = []
+    for i, view in enumerate(raw.get("views", []), start=1):
+        kind = _choice(path, f"第 {i} 个 [[views]] 的 kind", view.get("kind"), VIEW_KINDS)
+        theme = view.get("theme", "")
+        if kind == "theme":
+            _choice(path, f"第 {i} 个 [[views]] 的 theme", theme, THEMES)
+        band = _choice(path, f"第 {i} 个 [[views]] 的 band", view.get("band", "standard"), BANDS)
+        views.append(ViewSpec(kind=kind, title=str(view.get("title", "")), theme=theme, band=band))
+    if not views:
+        raise CityDataError(f"大屏配置 {path} 中至少需要一个 [[views]]。")
+    return WallConfig(
+        title=str(raw.get("title", "创城作战挂图")),
+        interval_s=_positive(path, "interval_s", raw.get("interval_s", 20)),
+        refresh_s=_positive(path, "refresh_s", raw.get("refresh_s", 300)),
+        figures=tuple(_choice(path, "figures", f, FIGURES) for f in raw.get("figures", FIGURES[:6])),
+        charts=tuple(_choice(path, "charts", c, CHARTS) for c in raw.get("charts", CHARTS)),
+        views=tuple(views),
+    )
