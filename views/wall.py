@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from geo import citydata, kpi
 from geo.lifecircle import CoverageRequest, analyse
@@ -24,8 +23,7 @@ html, body, .stApp { overflow: hidden !important; background: #0b1a2b !important
 .block-container { padding: 0.6vw 0.8vw !important; max-width: 100% !important; }
 .stApp, .stApp p, .stApp div { color: #e6edf3; }
 [data-testid="stVerticalBlock"] { gap: 0.5vw !important; }
-iframe[title="st.iframe"] { height: calc(100vh - 5.2vw) !important; min-height: 400px;
-  border-radius: 8px; }
+.stMain iframe { height: calc(100vh - 5.2vw) !important; min-height: 400px; border-radius: 8px; }
 .cc-wall-head { display: flex; align-items: baseline; gap: 1.2vw; }
 .cc-wall-head h1 { font-size: clamp(22px, 2.1vw, 84px); margin: 0; color: #ffd54f; font-weight: 800;
   padding: 0 !important; }
@@ -118,7 +116,7 @@ def render() -> None:
                     unsafe_allow_html=True)
         page = _wall_map_html(city_file_version(), repr(config), city, meta, config, load_network(),
                               load_thresholds())
-        components.html(page, height=900)
+        st.iframe(page, height=900)
 
     @st.fragment(run_every=config.refresh_s)
     def side_panel() -> None:
