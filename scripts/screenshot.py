@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--disable-dev-shm-usage"]
+                 "--disable-quic", "--disable-dev-shm-usage",
+                 # For the wall-screen soak test: exact heap sizes and a callable gc().
+                 "--enable-precise-memory-info", "--js-flags=--expose-gc"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-# Counts GeoJSON features drawn by Leaflet inside the streamlit-folium iframe.
+# Counts GeoJSON features drawn by Leaflet inside the map's iframe (streamlit-folium's or ours).
 COUNT_FEATURES_JS = """() => {
   if (!window.map || !window.map.eachLayer) return -1;
   let n = 0; window.map.eachLayer(l => { if (l.feature) n++; }); return n;
