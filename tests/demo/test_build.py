@@ -20,7 +20,7 @@ DOMAIN_POINT_TYPES = ("新时代文明实践中心 政务大厅 银行网点 窗
 def metric(demo_city):
     frames, _ = demo_city
     crs = local_metric_crs(frames["streets"])
-    return {name: frame.to_crs(crs) for name, frame in frames.items()}
+    return {name: frame.to_crs(crs) for name, frame in frames.items() if hasattr(frame, "crs")}
 
 
 def test_same_seed_same_city(demo_city):
@@ -138,3 +138,15 @@ def test_allocate_total_is_exact_and_capped():
     assert capped.sum() == 9 and capped[0] == 3
     with pytest.raises(ValueError):
         allocate_total(np.array([1.0]), 5, caps=np.array([2]))
+
+
+def test_progress_history_ends_at_the_current_figures(demo_city):
+    frames, _ = demo_city
+    progress = frames["progress_daily"]
+    last = progress.iloc[-1]
+    assert last["date"] == "2026-11-20"
+    assert last["painted_bays"] == 3962 and last["planned_bays"] == 19116
+    assert last["problems_found"] - last["problems_closed"] == frames["inspection_points"]["open_problems"].sum()
+    for column in ("painted_bays", "problems_found", "problems_closed"):
+        assert (progress[column].diff().dropna() >= 0).all(), column
+    assert (progress["problems_closed"] <= progress["problems_found"]).all()
