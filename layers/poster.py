@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
+from matplotlib.patches import FancyArrow, Rectangle  # noqa: E402
 
 from geo.crs import local_metric_crs  # noqa: E402
 from layers.style import (MARKET_COLORS, PROGRESS_BINS, RESULT_COLORS, ROAD_STYLE,  # noqa: E402
@@ -86,6 +86,21 @@ def _scale_bar(ax, length_m: float, x0: float, y0: float, height: float) -> None
     ax.text(x0, y0 - height * 0.8, "0", ha="center", va="top", fontsize=7, zorder=20)
 
 
+def _plot_categories(ax, gdf: gpd.GeoDataFrame, column: str, colors: dict[str, str], label: str,
+                     size: float, edge: str | None, zorder: int) -> list:
+    """Points coloured by a category; returns legend handles with the counts."""
+    handles = []
+    for value, color in colors.items():
+        sub = gdf[gdf[column] == value]
+        if len(sub):
+            sub.plot(ax=ax, color=color, markersize=size, edgecolor=edge or color,
+                     linewidth=0.7 if edge else 0, zorder=zorder)
+        handles.append(Line2D([], [], marker="o", linestyle="", color=color,
+                              markeredgecolor=edge or color, markersize=max(4, size ** 0.5),
+                              label=f"{label.format(value)}（{len(sub)}）"))
+    return handles
+
+
 def _nice_length(span_m: float) -> float:
     target = span_m / 5
     exp = 10 ** np.floor(np.log10(target))
@@ -140,30 +155,15 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
         sections.plot(ax=ax, color=colors, linewidth=2.0, zorder=8)
         handles += [Line2D([], [], color=c, linewidth=2.5, label=f"施划进度 {label}")
                     for _, c, label in PROGRESS_BINS]
-    if "public_toilets" in spec.layers:
-        toilets = layer("public_toilets")
-        for kind, color in TOILET_COLORS.items():
-            sub = toilets[toilets["kind"] == kind]
-            if len(sub):
-                sub.plot(ax=ax, color=color, markersize=5, zorder=9)
-            handles.append(Line2D([], [], marker="o", linestyle="", color=color, markersize=4,
-                                  label=f"{kind}（{len(sub)}）"))
-    if "markets" in spec.layers:
-        mk = layer("markets")
-        for status, color in MARKET_COLORS.items():
-            sub = mk[mk["upgrade_status"] == status]
-            if len(sub):
-                sub.plot(ax=ax, color=color, markersize=40, edgecolor="black", linewidth=0.8, zorder=10)
-            handles.append(Line2D([], [], marker="o", linestyle="", color=color, markeredgecolor="black",
-                                  markersize=7, label=f"农贸市场 {status}（{len(sub)}）"))
-    if "inspection_points" in spec.layers:
-        pts = layer("inspection_points")
-        for result, color in RESULT_COLORS.items():
-            sub = pts[pts["latest_result"] == result]
-            if len(sub):
-                sub.plot(ax=ax, color=color, markersize=22, edgecolor="white", linewidth=0.6, zorder=11)
-            handles.append(Line2D([], [], marker="o", linestyle="", color=color, markersize=6,
-                                  label=f"测评点位 {result}（{len(sub)}）"))
+    # (layer, category column, colours, legend label, marker size, edge colour, z-order)
+    categorical = (
+        ("public_toilets", "kind", TOILET_COLORS, "{}", 5, None, 9),
+        ("markets", "upgrade_status", MARKET_COLORS, "农贸市场 {}", 40, "black", 10),
+        ("inspection_points", "latest_result", RESULT_COLORS, "测评点位 {}", 22, "white", 11),
+    )
+    for name, column, colors, label, size, edge, z in categorical:
+        if name in spec.layers:
+            handles += _plot_categories(ax, layer(name), column, colors, label, size, edge, z)
     ax.set_xlim(clip[0], clip[2])
     ax.set_ylim(clip[1], clip[3])
     ax.set_aspect("equal")

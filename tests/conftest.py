@@ -39,3 +39,16 @@ def two_grids():
         "community_code": ["140213001001", "140213002001"], "community_name": ["一社区", "二社区"],
         "grid_code": ["140213001001001", "140213002001001"], "grid_name": ["一网格", "二网格"],
     }, geometry=[square(113.30, 40.09, 0.01), square(113.31, 40.09, 0.01)], crs="EPSG:4326")
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_city_path):
+    """The dashboard running on a free loopback port with the test's demo city (browser tests)."""
+    import shutil
+
+    from scripts.screenshot import running_app
+
+    if not shutil.which("chromium"):
+        pytest.fail("没有 chromium：请运行 scripts/install_browser.sh（scripts/test.sh 会自动安装）。")
+    with running_app(env={"CHUANGCHENG_CITY_DATA": str(demo_city_path)}) as url:
+        yield url

@@ -5,14 +5,13 @@ Starts the app on a free loopback port, waits for the map's features, takes scre
 loopback, if the map drew no features, or if Chinese text would render as boxes.
 """
 
-import os
-import shutil
 import struct
 from pathlib import Path
 
 import pytest
 
-from scripts.screenshot import COUNT_FEATURES_JS, capture, is_loopback, running_app
+from scripts.screenshot import COUNT_FEATURES_JS, capture, is_loopback
+from tests.artifacts import ARTIFACTS
 
 # The district's bounds as the map has them (the 街道 layer's union), to zoom back out.
 FIT_DISTRICT_JS = "(() => { let b = null; window.map.eachLayer(l => { if (l.feature && " \
@@ -20,7 +19,6 @@ FIT_DISTRICT_JS = "(() => { let b = null; window.map.eachLayer(l => { if (l.feat
     "b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), " \
     "l.getBounds().getNorthEast()); }); return b; })()"
 
-ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parent.parent / "test-artifacts"))
 
 pytestmark = pytest.mark.browser
 
@@ -36,14 +34,6 @@ def test_loopback_filter():
     assert is_loopback("ws://localhost:8501/_stcore/stream") and is_loopback("data:image/png;base64,x")
     assert not is_loopback("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
     assert not is_loopback("https://t0.tianditu.gov.cn/DataServer?T=vec_w")
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_city_path):
-    if not shutil.which("chromium"):
-        pytest.fail("没有 chromium：请运行 scripts/install_browser.sh（scripts/test.sh 会自动安装）。")
-    with running_app(env={"CHUANGCHENG_CITY_DATA": str(demo_city_path)}) as url:
-        yield url
 
 
 CLICK_FIRST_POINT_JS = """() => {

@@ -13,7 +13,8 @@ import struct
 import pytest
 
 from scripts.screenshot import capture
-from tests.test_browser import ARTIFACTS, _png_size, app_url  # noqa: F401  (shared app fixture)
+from tests.artifacts import ARTIFACTS
+from tests.test_browser import _png_size
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def _carousel_advances(page, frame):
 
 
 @pytest.mark.parametrize("width, height", [(1920, 1080), (3840, 2160)])
-def test_wall_screen_fills_the_screen_offline_and_rotates(app_url, demo_city, width, height):  # noqa: F811
+def test_wall_screen_fills_the_screen_offline_and_rotates(app_url, demo_city, width, height):
     frames, _ = demo_city
     out = ARTIFACTS / f"wall-{width}x{height}.png"
     result = capture(app_url + "wall", out, width=width, height=height, settle_ms=2500,
@@ -71,7 +72,7 @@ def _soak(page, frame):
             "show_ms_mean": sum(show_ms) / len(show_ms), "show_ms_max": max(show_ms)}
 
 
-def test_carousel_soak_reports_memory_and_time_per_cycle(app_url):  # noqa: F811
+def test_carousel_soak_reports_memory_and_time_per_cycle(app_url):
     result = capture(app_url + "wall", ARTIFACTS / "wall-soak.png", width=1920, height=1080,
                      settle_ms=500, after_load=_soak)
     soak = result["after_load"]
@@ -90,7 +91,7 @@ def _export_png(page, frame):
     return {"size": size, "png_wh": struct.unpack(">II", png[16:24]), "png": png}
 
 
-def test_in_map_export_is_a_png_of_twice_the_map_size(app_url):  # noqa: F811
+def test_in_map_export_is_a_png_of_twice_the_map_size(app_url):
     result = capture(app_url, ARTIFACTS / "battle-map-before-export.png", width=1920, height=1080,
                      after_load=_export_png)
     assert result["outside_requests"] == []

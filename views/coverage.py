@@ -12,7 +12,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.areas import AreaFilter, filter_area
+from geo.areas import AreaFilter
 from geo.coverage import METHOD_TITLES, NETWORK, STRAIGHT_LINE
 from geo.lifecircle import (AREA_LEVELS, BANDS, FACILITY_TYPES, CoverageRequest, analyse,
                             service_area_wgs84, suggest_sites)

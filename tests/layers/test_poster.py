@@ -9,6 +9,7 @@ from PIL import Image
 from geo import kpi
 from layers import poster
 from layers.poster import PosterSpec, progress_chart, ranking_chart, render_poster, to_bytes
+from tests.artifacts import ARTIFACTS
 
 
 def _focus(frames):
@@ -23,6 +24,8 @@ def test_poster_png_is_300_dpi_at_paper_size(demo_city, paper, landscape, size_p
     spec = PosterSpec("大同市平城区 创城作战图", "副标题", paper=paper, landscape=landscape,
                       date_text="数据截至 2026-11-20", source_note="示范数据", generated_label="示范数据（程序生成）")
     png = to_bytes(render_poster(frames, meta, spec, focus=_focus(frames)), "png")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"poster-{paper}-{'landscape' if landscape else 'portrait'}.png").write_bytes(png)
     image = Image.open(io.BytesIO(png))
     assert image.size == size_px
     assert round(image.info["dpi"][0]) == 300
@@ -32,6 +35,8 @@ def test_poster_pdf_page_size_and_embedded_cjk_font(demo_city):
     frames, meta = demo_city
     spec = PosterSpec("创城作战图", "副标题", paper="A4", landscape=True)
     pdf = to_bytes(render_poster(frames, meta, spec, focus=_focus(frames)), "pdf")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "poster-A4-landscape.pdf").write_bytes(pdf)
     box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert box and abs(float(box.group(1)) - 841.89) < 1 and abs(float(box.group(2)) - 595.28) < 1
     assert b"NotoSansCJKsc" in pdf and re.search(rb"/FontFile\d?", pdf)
