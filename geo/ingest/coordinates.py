@@ -68,13 +68,13 @@ class Warning_:
 
 
 def diagnose(lon: np.ndarray, lat: np.ndarray, *, city_bounds: tuple[float, float, float, float],
-             road_distance_m=None) -> list[Warning_]:
+             reference_distance_m=None) -> list[Warning_]:
     """Warnings about WGS84 points: swapped axes, points outside the city, a GCJ-02/BD-09 shift.
 
-    ``city_bounds`` is (west, south, east, north) in degrees. ``road_distance_m(lon, lat)``, when
-    given, returns each point's distance to the nearest street in metres: facilities sit by
-    streets, so if undoing a GCJ-02 or BD-09 shift brings the points much closer to the streets,
-    the file was probably in that system.
+    ``city_bounds`` is (west, south, east, north) in degrees. ``reference_distance_m(lon, lat)``,
+    when given, returns each point's distance in metres to the nearest feature the city already
+    has (the same layer, its grid outlines, or its streets): if undoing a GCJ-02 or BD-09 shift
+    brings the points much closer to them, the file was probably in that system.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -92,15 +92,15 @@ def diagnose(lon: np.ndarray, lat: np.ndarray, *, city_bounds: tuple[float, floa
     elif (~inside).any():
         warnings.append(Warning_("outside", f"{(~inside).sum()} / {len(lon)} 个点在本市范围以外（超出 5 公里）。"
                                             "请检查坐标系或数值。"))
-    if road_distance_m is not None and inside.sum() >= 5:
-        raw = float(np.median(road_distance_m(lon[inside], lat[inside])))
+    if reference_distance_m is not None and inside.sum() >= 5:
+        raw = float(np.median(reference_distance_m(lon[inside], lat[inside])))
         for system, name in (("gcj02", "GCJ-02（高德等）"), ("bd09", "BD-09（百度）")):
             c_lon, c_lat = to_wgs84(lon[inside], lat[inside], system)
-            corrected = float(np.median(road_distance_m(c_lon, c_lat)))
+            corrected = float(np.median(reference_distance_m(c_lon, c_lat)))
             if raw > 80 and corrected < raw / 2:
                 warnings.append(Warning_(
                     f"offset_{system}",
-                    f"这些点离道路的中位距离为 {raw:.0f} 米；按 {name} 纠偏后为 {corrected:.0f} 米。"
+                    f"这些点离本市已有要素的中位距离为 {raw:.0f} 米；按 {name} 纠偏后为 {corrected:.0f} 米。"
                     f"文件很可能是 {name} 坐标，请在“坐标系”中选择它。"))
                 break
     return warnings

@@ -47,7 +47,7 @@ def test_a_gcj02_shift_is_recognised_from_the_streets():
     def road_distance_m(lon, lat):
         return np.abs(lon - np.round(lon / 0.005) * 0.005) * 85_000
 
-    assert diagnose(true_lon, true_lat, city_bounds=DATONG, road_distance_m=road_distance_m) == []
+    assert diagnose(true_lon, true_lat, city_bounds=DATONG, reference_distance_m=road_distance_m) == []
     shifted = wgs84_to_gcj02(true_lon, true_lat)
-    codes = [w.code for w in diagnose(*shifted, city_bounds=DATONG, road_distance_m=road_distance_m)]
+    codes = [w.code for w in diagnose(*shifted, city_bounds=DATONG, reference_distance_m=road_distance_m)]
     assert codes == ["offset_gcj02"]

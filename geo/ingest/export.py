@@ -1,0 +1,63 @@
+"""Export a layer as GeoPackage, GeoJSON, zipped shapefile, KML or Excel, in WGS84 or GCJ-02.
+
+GCJ-02 output is for 高德 and 奥维 users; it is labelled in the file name. Excel carries the
+longitude/latitude of a point inside each feature (the geometry's own vertices go in the
+spatial formats).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.coords import transform_geometries, wgs84_to_gcj02
+from geo.errors import CityDataError
+
+FORMATS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "shp": "Shapefile（zip）", "kml": "KML",
+           "xlsx": "Excel"}
+SYSTEMS = {"wgs84": "WGS84", "gcj02": "GCJ-02"}
+
+
+def _in_system(gdf: gpd.GeoDataFrame, system: str) -> gpd.GeoDataFrame:
+    out = gdf.to_crs("EPSG:4326")
+    if system == "gcj02":
+        out = out.set_geometry(transform_geometries(out.geometry, wgs84_to_gcj02))
+    elif system != "wgs84":
+        raise CityDataError(f"导出坐标系只能是 {', '.join(SYSTEMS)}。")
+    return out
+
+
+def export_layer(gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str, system: str = "wgs84") -> bytes:
+    """The file's bytes. Column names and text are kept as they are (UTF-8; shapefile GBK-free)."""
+    if fmt not in FORMATS:
+        raise CityDataError(f"不支持的导出格式 “{fmt}”，可选：{', '.join(FORMATS)}。")
+    data = _in_system(gdf, system)
+    data = data[~(data.geometry.isna() | data.geometry.is_empty)]
+    if fmt == "xlsx":
+        pts = data.geometry.representative_point()
+        table = pd.DataFrame(data.drop(columns="geometry")).assign(
+            **{"经度": pts.x.round(7), "纬度": pts.y.round(7), "坐标系": SYSTEMS[system]})
+        buffer = io.BytesIO()
+        table.to_excel(buffer, index=False)
+        return buffer.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if fmt == "shp":
+            target = folder / f"{layer_name}.shp"
+            pyogrio.write_dataframe(data, target, driver="ESRI Shapefile", encoding="UTF-8")
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for part in sorted(folder.iterdir()):
+                    archive.write(part, part.name)
+            return buffer.getvalue()
+        suffix = {"gpkg": ".gpkg", "geojson": ".geojson", "kml": ".kml"}[fmt]
+        driver = {"gpkg": "GPKG", "geojson": "GeoJSON", "kml": "LIBKML"}[fmt]
+        target = folder / f"{layer_name}{suffix}"
+        pyogrio.write_dataframe(data, target, layer=layer_name, driver=driver)
+        return target.read_bytes()
