@@ -131,23 +131,30 @@ def render() -> None:
 
 def _export_section() -> None:
     store = LayerStore(STORE_ROOT)
-    st.markdown("#### 已导入图层：版本与导出")
-    layers = [layer for layer in LAYER_FIELDS if store.versions(layer)]
-    if not layers:
-        st.caption("还没有导入过数据。")
-        return
-    layer = st.selectbox("图层", layers, format_func=LAYER_TITLES.get, key="exp_layer")
-    versions = store.versions(layer)
-    st.caption(f"共 {len(versions)} 个版本，当前为第 {versions[-1]} 版。")
+    st.markdown("#### 图层导出与版本")
+    imported = {f"store:{layer}": f"已导入：{LAYER_TITLES[layer]}" for layer in LAYER_FIELDS if store.versions(layer)}
+    city_layers = {f"city:{spec.name}": f"本市数据：{spec.title_zh}" for spec in citydata.LAYERS
+                   if spec.geometry is not None}
+    choices = {**imported, **city_layers}
+    chosen = st.selectbox("图层", list(choices), format_func=choices.get, key="exp_layer")
+    source, layer = chosen.split(":", 1)
     left, right = st.columns(2)
-    restore_to = left.selectbox("恢复到版本", versions[:-1] or [versions[-1]], key="exp_restore")
-    if left.button("恢复", key="exp_restore_btn", disabled=len(versions) < 2):
-        st.success(f"已将第 {restore_to} 版恢复为第 {store.restore(layer, restore_to)} 版。")
+    if source == "store":
+        versions = store.versions(layer)
+        left.caption(f"共 {len(versions)} 个版本，当前为第 {versions[-1]} 版。")
+        restore_to = left.selectbox("恢复到版本", versions[:-1] or [versions[-1]], key="exp_restore")
+        if left.button("恢复", key="exp_restore_btn", disabled=len(versions) < 2):
+            st.success(f"已将第 {restore_to} 版恢复为第 {store.restore(layer, restore_to)} 版。")
+        data = store.read(layer)
+    else:
+        data = citydata.read_layer(layer)
     fmt = right.selectbox("导出格式", list(FORMATS), format_func=FORMATS.get, key="exp_fmt")
     system = right.selectbox("导出坐标系", list(EXPORT_SYSTEMS), format_func=EXPORT_SYSTEMS.get, key="exp_sys")
     suffix = {"gpkg": "gpkg", "geojson": "geojson", "shp": "zip", "kml": "kml", "xlsx": "xlsx"}[fmt]
-    right.download_button("下载", export_layer(store.read(layer), fmt, layer_name=layer, system=system),
-                          file_name=f"{LAYER_TITLES[layer]}_{EXPORT_SYSTEMS[system]}.{suffix}", key="exp_dl")
+    title = choices[chosen].split("：", 1)[1]
+    if right.button("生成导出文件", key="exp_make"):
+        right.download_button("下载", export_layer(data, fmt, layer_name=layer, system=system),
+                              file_name=f"{title}_{EXPORT_SYSTEMS[system]}.{suffix}", key="exp_dl")
 
 
 render()

@@ -64,8 +64,41 @@ LAYER_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("population", "人口", "int", synonyms=("人口", "人数", "常住人口", "population", "pop")),
     ),
 }
+def _area_fields(level_zh: str) -> tuple[Field, ...]:
+    return (
+        Field("id", f"{level_zh}编码", required=True,
+              synonyms=(f"{level_zh}编码", f"{level_zh}代码", "编码", "代码", "code", "id", "gridcode")),
+        Field("name", f"{level_zh}名称", required=True,
+              synonyms=(f"{level_zh}名称", f"{level_zh}名", "名称", "name")),
+        Field("parent_id", "上级编码", synonyms=("上级编码", "所属编码", "parentcode", "parent")),
+        Field("worker", "网格员", synonyms=("网格员", "负责人", "worker")),
+    )
+
+
+LAYER_FIELDS.update({
+    "streets": _area_fields("街道"),
+    "communities": _area_fields("社区"),
+    "grids": _area_fields("网格"),
+    "parking_sections": (
+        COMMON["id"], Field("name", "路段名称", required=True,
+                            synonyms=("路段名称", "路段", "道路名称", "路名", "名称", "name", "road")),
+        Field("planned_bays", "规划泊位", "int", synonyms=("规划泊位", "规划泊位数", "计划泊位", "planned")),
+        Field("painted_bays", "已施划泊位", "int", synonyms=("已施划泊位", "已施划", "施划泊位", "painted")),
+    ),
+    "roads": (
+        COMMON["id"], Field("name", "道路名称", synonyms=("道路名称", "路名", "名称", "name")),
+        Field("highway", "道路等级", synonyms=("道路等级", "等级", "类型", "highway", "class")),
+    ),
+})
+# What geometry each layer takes: points may come as areas (their inside point is used).
+LAYER_GEOMETRY = {"inspection_points": "point", "public_toilets": "point", "markets": "point",
+                  "parking_lots": "point", "compounds": "polygon_or_point", "streets": "polygon",
+                  "communities": "polygon", "grids": "polygon", "parking_sections": "line",
+                  "roads": "line"}
 LAYER_TITLES = {"inspection_points": "测评点位", "public_toilets": "公厕", "markets": "农贸市场",
-                "parking_lots": "停车场", "compounds": "居民小区"}
+                "parking_lots": "停车场", "compounds": "居民小区", "streets": "网格体系：街道",
+                "communities": "网格体系：社区", "grids": "网格体系：网格", "parking_sections": "停车路段",
+                "roads": "道路网"}
 
 
 def normalise_header(text: object) -> str:

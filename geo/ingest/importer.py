@@ -26,11 +26,14 @@ import shapely
 
 from geo.errors import CityDataError
 from geo.ingest import coordinates
-from geo.ingest.fields import LAYER_FIELDS, guess_mapping
+from geo.ingest.fields import LAYER_FIELDS, LAYER_GEOMETRY, guess_mapping
 from geo.ingest.values import is_blank, is_total_row, parse_bool, parse_int, parse_number
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-VECTOR_SUFFIXES = (".geojson", ".json", ".zip", ".kml", ".kmz", ".gpkg", ".shp")
+VECTOR_SUFFIXES = (".geojson", ".json", ".zip", ".kml", ".kmz", ".gpkg", ".shp", ".pbf")
+_GEOM_FAMILY = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
+                "Polygon": "polygon", "MultiPolygon": "polygon"}
+_GEOM_ZH = {"point": "点", "line": "线", "polygon": "面"}
 MAX_FILE_BYTES = 200 * 2**20
 MAX_ZIP_UNCOMPRESSED_BYTES = 1 * 2**30
 MAX_ZIP_RATIO = 100
@@ -123,6 +126,9 @@ def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
                  central_meridian_deg: float = 114.0) -> ImportReport:
     """Import a CSV or Excel ledger of points (longitude/latitude columns)."""
     path = Path(path)
+    if LAYER_GEOMETRY[layer] in ("polygon", "line"):
+        raise CityDataError(f"表格只有经纬度，不能导入{'面' if LAYER_GEOMETRY[layer] == 'polygon' else '线'}图层；"
+                            "请使用 Shapefile（zip）、GeoJSON、KML 或 GeoPackage。")
     check_file(path)
     raw = read_raw_table(path)
     report = ImportReport(file=path.name, layer=layer, accepted=_empty_gdf(layer),
@@ -230,6 +236,44 @@ def _vector_source(path: Path) -> tuple[str, dict]:
     return str(path), {}
 
 
+def _fit_geometry(geom, wanted: str, where: str, report: ImportReport):
+    """The geometry the layer takes, or a reason to reject. Areas given for a point layer are
+    replaced by a point inside them, and that is listed as a repair (nothing changes silently)."""
+    family = _GEOM_FAMILY.get(geom.geom_type)
+    if geom.geom_type == "GeometryCollection":  # e.g. what make_valid returns for a bow-tie line
+        parts = [g for g in shapely.get_parts(geom) if _GEOM_FAMILY.get(g.geom_type)]
+        families = {_GEOM_FAMILY[g.geom_type] for g in parts}
+        if len(families) == 1:
+            family = families.pop()
+            geom = shapely.union_all(parts)
+    if wanted == "point" and family in ("polygon", "line"):
+        report.repairs.append(f"{where}：点图层收到{_GEOM_ZH[family]}，已取其内部一点")
+        return geom.representative_point(), None
+    if wanted == "polygon_or_point" and family in ("polygon", "point"):
+        return geom, None
+    if family == wanted:
+        return geom, None
+    need = "面或点" if wanted == "polygon_or_point" else _GEOM_ZH[wanted]
+    return geom, f"几何类型为 {geom.geom_type}，本图层需要{need}"
+
+
+def import_osm_roads(path: Path | str) -> ImportReport:
+    """The walkable ways of an OpenStreetMap ``.osm.pbf`` extract as the road network layer."""
+    from geo.osm import read_walk_lines
+
+    path = Path(path)
+    check_file(path)
+    lines = read_walk_lines(path)
+    accepted = gpd.GeoDataFrame({"id": lines["osm_id"].astype(str).to_numpy(),
+                                 "name": lines["name"].fillna("").to_numpy(),
+                                 "highway": lines["highway"].to_numpy(),
+                                 "source_row": np.arange(1, len(lines) + 1)},
+                                geometry=lines.geometry.values, crs="EPSG:4326")
+    report = ImportReport(file=path.name, layer="roads", accepted=accepted, rejected=_empty_rejected(),
+                          rows_read=len(accepted), mapping={"id": "osm_id", "name": "name", "highway": "highway"})
+    return report
+
+
 def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
                   mapping: dict[str, str] | None = None) -> ImportReport:
     """Import a GeoJSON, zipped shapefile, KML/KMZ (every folder) or GeoPackage.
@@ -250,10 +294,13 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
             part = pyogrio.read_dataframe(source, layer=name, on_invalid="ignore", **options)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError) as exc:
             raise CityDataError(f"无法读取 {path.name} 的图层 “{name}”：{exc}") from exc
+        if part.crs is not None and system in ("cgcs2000_gk", "bd09mc"):
+            raise CityDataError(f"{path.name} 已声明坐标系（{part.crs.name}），会自动换算；"
+                                "“坐标系”请选 WGS84，或仅在数据带有高德/百度偏移时选 GCJ-02 / BD-09。")
         if part.crs is not None and part.crs.to_epsg() != 4326:
             part = part.to_crs("EPSG:4326")
         elif part.crs is None:
-            part = part.set_crs("EPSG:4326", allow_override=True)
+            part = part.set_crs("EPSG:4326", allow_override=True)  # declared system applied below
         part["source_layer"] = name
         part["source_row"] = np.arange(1, len(part) + 1)
         frames.append(part)
@@ -278,6 +325,10 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
             reason = shapely.is_valid_reason(geom)
             geom = shapely.make_valid(geom)
             report.repairs.append(f"{where}：几何无效（{reason}），已用 make_valid 修复")
+        geom, problem = _fit_geometry(geom, LAYER_GEOMETRY[layer], where, report)
+        if problem:
+            rejected.append(_rejected_row(path.name, int(row["source_row"]), problem, row.drop("geometry")))
+            continue
         values, problems = {}, []
         for name, header in mapping.items():
             spec = fields.get(name)
@@ -318,6 +369,8 @@ def file_headers(path: Path | str, layer: str) -> list[str]:
     """The column names a file offers for mapping (header row of a table, fields of a vector)."""
     path = Path(path)
     check_file(path)
+    if path.suffix.lower() == ".pbf":
+        return ["osm_id", "name", "highway"]
     if path.suffix.lower() in TABLE_SUFFIXES:
         raw = read_raw_table(path)
         if raw.empty:
@@ -345,6 +398,10 @@ def import_file(path: Path | str, layer: str, **options) -> ImportReport:
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         return import_table(path, layer, **options)
+    if suffix == ".pbf":
+        if layer != "roads":
+            raise CityDataError("OSM .pbf 文件用于导入道路网（roads）；设施请从 OSM 标签用命令行 cli.coverage 读取。")
+        return import_osm_roads(path)
     if suffix in VECTOR_SUFFIXES:
         options.pop("central_meridian_deg", None)
         return import_vector(path, layer, **options)

@@ -43,3 +43,20 @@ def test_bad_file_shows_a_clear_error(page, tmp_path):
     at.text_input(key="imp_path").input(str(path)).run()
     assert not at.exception
     assert at.error and "x.geojson" in at.error[0].value
+
+
+def test_commit_then_export_and_restore(page, tmp_path, monkeypatch):
+    store_root = tmp_path / "store"
+    monkeypatch.setattr("geo.ingest.store.LayerStore.__init__",
+                        lambda self, root: setattr(self, "root", store_root))
+    path = tmp_path / "m.csv"
+    pd.DataFrame({"编号": ["M1"], "市场名称": ["甲市场"], "经度": [113.3], "纬度": [40.09]}).to_csv(path, index=False)
+    at = page.run()
+    at.selectbox(key="imp_layer").set_value("markets")
+    at.text_input(key="imp_path").input(str(path)).run()
+    at.button(key="imp_commit").click().run()
+    assert not at.exception
+    assert any("已写入第 1 版" in s.value for s in at.success)
+    assert at.selectbox(key="exp_layer").options[0].startswith("已导入")
+    at.button(key="exp_make").click().run()
+    assert not at.exception

@@ -1,6 +1,5 @@
 import numpy as np
 import pyproj
-import pytest
 
 from geo.coords import wgs84_to_bd09, wgs84_to_gcj02, bd09_to_bd09mc
 from geo.ingest.coordinates import diagnose, to_wgs84

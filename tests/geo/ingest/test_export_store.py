@@ -1,6 +1,5 @@
 """Round trips (export then import gives the same records within 1 cm) and versioned re-import."""
 
-import io
 
 import geopandas as gpd
 import numpy as np

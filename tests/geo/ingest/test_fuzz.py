@@ -11,7 +11,6 @@ import string
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

