@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
 scripts/install_browser.sh
+scripts/install_postgres.sh
 exec .venv/bin/python -m pytest "$@"

@@ -52,3 +52,14 @@ def app_url(demo_city_path):
         pytest.fail("没有 chromium：请运行 scripts/install_browser.sh（scripts/test.sh 会自动安装）。")
     with running_app(env={"CHUANGCHENG_CITY_DATA": str(demo_city_path)}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL 15 + PostGIS server (installed by scripts/install_postgres.sh)."""
+    from tests import pg
+
+    if not pg.available():
+        pytest.fail("没有 PostgreSQL/PostGIS：请运行 scripts/install_postgres.sh（scripts/test.sh 会自动安装）。")
+    with pg.throwaway_postgres() as url:
+        yield url

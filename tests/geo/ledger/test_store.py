@@ -1,16 +1,15 @@
-"""The ledger on SQLite (embedded default): transactions, roles on the server side, optimistic
-locking under concurrent writers, and a writer killed mid-step."""
+"""The ledger on both backends — SQLite (embedded default) and PostgreSQL/PostGIS (server mode):
+transactions, roles on the server side, optimistic locking under concurrent writers, and a
+writer killed mid-step. The same tests run on each."""
 
 import random
 import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -23,12 +22,25 @@ UNIT_A = Actor("ua", UNIT, unit="城管局")
 UNIT_B = Actor("ub", UNIT, unit="市场监管局")
 
 
-@pytest.fixture
-def engine(tmp_path):
-    eng = store.connect(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        eng = store.connect(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    else:
+        base = request.getfixturevalue("postgres_url")
+        name = f"t{abs(hash(request.node.nodeid)) % 10**9}"
+        admin = sa.create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        eng = store.connect(base.rsplit("/", 1)[0] + f"/{name}")
+        with eng.begin() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
     assert store.migrate(eng) == 1
     assert store.migrate(eng) == 1  # idempotent
-    return eng
+    yield eng
+    eng.dispose()
 
 
 def _dispatched(engine, unit="城管局"):
@@ -39,9 +51,12 @@ def _dispatched(engine, unit="城管局"):
     return cid, case
 
 
-def test_wal_mode_and_migrations(engine):
+def test_wal_mode_postgis_and_migrations(engine):
     with engine.connect() as conn:
-        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        else:
+            assert conn.execute(sa.text("SELECT PostGIS_Version()")).scalar()
         assert conn.execute(sa.text("SELECT MAX(version) FROM schema_version")).scalar() == 1
 
 
@@ -158,15 +173,16 @@ with engine.begin() as conn:
 
 def test_a_writer_killed_mid_step_leaves_the_database_consistent(engine, tmp_path):
     cid, case = _dispatched(engine)
-    url = str(engine.url)
+    url = engine.url.render_as_string(hide_password=False)
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(root=str(Path.cwd()), url=url)],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "in-transaction"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     fresh = store.connect(url)
-    with fresh.connect() as conn:
-        assert conn.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+    if fresh.dialect.name == "sqlite":
+        with fresh.connect() as conn:
+            assert conn.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
     assert store.read_case(fresh, cid).state == "已派遣" and store.read_case(fresh, cid).version == case.version
     assert "ghost" not in set(store.read_events(fresh)["actor"])
     store.transition(fresh, UNIT_A, cid, "start", expected_version=case.version, at=T0)  # still usable
