@@ -13,6 +13,7 @@ st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wi
 navigation = st.navigation([
     st.Page("views/battle_map.py", title="作战挂图", icon=":material/map:", default=True),
     st.Page("views/coverage.py", title="15分钟生活圈", icon=":material/directions_walk:"),
+    st.Page("views/ledger.py", title="问题台账", icon=":material/assignment:", url_path="ledger"),
     st.Page("views/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="import"),
     st.Page("views/press.py", title="宣传导出", icon=":material/photo_camera:", url_path="press"),
     st.Page("views/wall.py", title="大屏", icon=":material/tv:", url_path="wall"),
