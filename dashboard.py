@@ -5,6 +5,8 @@ Run with ``streamlit run dashboard.py`` (``scripts/run.sh`` sets everything up f
 
 import streamlit as st
 
+from ui.ledger_data import sign_in_required
+
 # An emoji favicon is drawn locally; a ":material/...:" page_icon would be fetched from a public
 # font host, which an intranet cannot reach (the browser test catches it).
 st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
@@ -18,4 +20,16 @@ navigation = st.navigation([
     st.Page("views/press.py", title="宣传导出", icon=":material/photo_camera:", url_path="press"),
     st.Page("views/wall.py", title="大屏", icon=":material/tv:", url_path="wall"),
 ])
+# Optional sign-in for every page (a wall screen can stay open): see README, "Accounts".
+required, wall_open = sign_in_required()
+if required and "actor" not in st.session_state and not (wall_open and navigation.url_path == "wall"):
+    from datetime import datetime
+
+    from ui.auth_gate import sign_in_form
+    from ui.data import load_city
+    from ui.ledger_data import ledger_engine
+
+    _, meta = load_city()
+    if sign_in_form(ledger_engine(datetime.fromisoformat(meta.get("as_of", "2026-01-01")))) is None:
+        st.stop()
 navigation.run()

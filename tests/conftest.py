@@ -10,6 +10,17 @@ import shapely
 from geo import citydata
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ledger_in_tmp(tmp_path_factory):
+    """Pages and the browser tests' app server use a throwaway ledger, never data/demo's."""
+    import os
+
+    path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite"
+    os.environ["CHUANGCHENG_LEDGER_URL"] = f"sqlite:///{path}"
+    yield
+    os.environ.pop("CHUANGCHENG_LEDGER_URL", None)
+
+
 @pytest.fixture(scope="session")
 def demo_city_path(tmp_path_factory):
     from demo.build import build_city

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,7 @@ from layers.assets import missing_vendor_files
 from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, generated_note
 from layers.tiles import BASEMAPS, display_to_wgs84
 from ui.data import load_city
+from ui.ledger_data import ledger_engine
 from ui.settings import tianditu_key
 from ui.widgets import PAGE_CSS, Tile, header_html, ranking_html, tiles_html
 
@@ -61,6 +63,20 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
     return area, basemap, frozenset(layers)
 
 
+def _ledger_tile(area: AreaFilter, as_of) -> Tile:
+    """问题台账's 按期结案率 for the area (the ledger database, not the inspection points)."""
+    from geo.ledger import kpi as ledger_kpi
+    from geo.ledger import store
+    from geo.ledger.workflow import LEADER, Actor
+
+    cases = store.read_cases(ledger_engine(as_of), Actor("dashboard", LEADER))
+    cases = filter_area(cases, area)
+    f = ledger_kpi.ledger_figures(cases, as_of=as_of)
+    return Tile("问题按期结案率", f["on_time_rate"].percent_text(),
+                f"按期 {f['on_time_rate'].numerator} / 应结案 {f['due']} · 超期 {f['overdue']}（问题台账）",
+                "#6d4c41")
+
+
 def _tiles(data) -> list[Tile]:
     points = data["inspection_points"]
     rate = kpi.inspection_pass_rate(points)
@@ -72,7 +88,8 @@ def _tiles(data) -> list[Tile]:
     failing = int((points["latest_result"] == "不达标").sum())
     return [
         Tile("测评点位达标率", rate.percent_text(),
-             f"达标 {rate.numerator} / 已测评 {rate.denominator}（未测评 {unmeasured}）", "#1a9850"),
+             f"达标 {rate.numerator} / 已测评 {rate.denominator}（{len(points)} 个点位，未测评 {unmeasured}）",
+             "#1a9850"),
         Tile("未整改问题", f"{kpi.open_problem_count(points):,}",
              f"分布在 {failing} 个不达标点位及部分达标点位", "#d73027"),
         Tile("施划停车位进度", parking.percent_text(),
@@ -84,8 +101,6 @@ def _tiles(data) -> list[Tile]:
         Tile("农贸市场", f"{sum(market_counts.values())}",
              f"已改造 {market_counts['已改造']} · 改造中 {market_counts['改造中']}"
              f" · 未改造 {market_counts['未改造']}", "#00897b"),
-        Tile("测评点位", f"{len(points)}",
-             f"{points['point_type'].nunique()} 类 · 不达标 {failing}", "#6d4c41"),
     ]
 
 
@@ -129,7 +144,8 @@ def render() -> None:
     badge = "示范数据（程序生成）" if meta.get("generated") == "true" else ""
     st.markdown(header_html(f"{meta.get('city_name', '')} 创城作战图", badge, meta.get("as_of", "")),
                 unsafe_allow_html=True)
-    st.markdown(tiles_html(_tiles(data)), unsafe_allow_html=True)
+    as_of = datetime.fromisoformat(meta.get("as_of", "2026-01-01"))
+    st.markdown(tiles_html([*_tiles(data), _ledger_tile(area, as_of)]), unsafe_allow_html=True)
 
     map_col, side_col = st.columns([2.6, 1])
     with map_col:

@@ -8,8 +8,7 @@ the server; the buttons shown are only a convenience.
 from __future__ import annotations
 
 import html
-import os
-import time
+import hashlib
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -22,67 +21,16 @@ from geo.admin import locate_in_grids
 from geo.errors import CityDataError
 from geo.ledger import auth, kpi, store
 from geo.ledger.excel import export_ledger, import_ledger
-from geo.ledger.seed import ensure_ledger
-from geo.ledger.workflow import ADMIN, MOVES, ROLES, STATES, Actor, WorkflowError, allowed_actions
+from geo.ledger.workflow import ADMIN, MOVES, ROLES, STATES, WorkflowError, allowed_actions
 from layers import basemap
 from layers.assets import new_map
 from layers.controls import legend_control
 from layers.ledger import cases_frame, legend_section, to_feature_group
 from layers.style import map_css
 from ui.data import load_city
+from ui.auth_gate import sign_in_form
+from ui.ledger_data import ledger_engine
 from ui.widgets import PAGE_CSS, Tile, header_html, tiles_html
-
-DEFAULT_URL = f"sqlite:///{citydata.PROJECT_ROOT / 'data' / 'demo' / 'ledger.sqlite'}"
-
-
-def ledger_url() -> str:
-    try:
-        url = st.secrets.get("ledger", {}).get("url")
-    except FileNotFoundError:
-        url = None
-    return url or os.environ.get("CHUANGCHENG_LEDGER_URL") or DEFAULT_URL
-
-
-def sso_header() -> str | None:
-    try:
-        return st.secrets.get("auth", {}).get("sso_header")
-    except FileNotFoundError:
-        return os.environ.get("CHUANGCHENG_SSO_HEADER")
-
-
-@st.cache_resource(show_spinner="正在打开问题台账数据库…")
-def _engine(url: str, as_of: str):
-    city, _ = load_city()
-    points = citydata.read_layer("inspection_points")
-    return ensure_ledger(url, points, as_of=datetime.fromisoformat(as_of))
-
-
-def _sign_in(engine) -> Actor | None:
-    if "actor" in st.session_state:
-        return st.session_state["actor"]
-    header = sso_header()
-    if header and st.context.headers.get(header):
-        username = st.context.headers.get(header)
-        with engine.connect() as conn:
-            row = conn.execute(sa.text("SELECT username, role, unit FROM users WHERE username = :u"),
-                               {"u": username}).mappings().first()
-        if row:
-            st.session_state["actor"] = Actor(row["username"], row["role"], row["unit"])
-            return st.session_state["actor"]
-        st.error(f"单点登录用户 “{username}” 没有台账账号，请联系管理员。")
-        return None
-    with st.form("sign_in"):
-        st.markdown("#### 登录问题台账")
-        username = st.text_input("用户名", key="login_user")
-        password = st.text_input("密码", type="password", key="login_password")
-        if st.form_submit_button("登录", type="primary"):
-            try:
-                st.session_state["actor"] = store.sign_in(engine, username.strip(), password, now=time.time())
-                st.rerun()
-            except auth.AuthError as exc:
-                st.error(str(exc))
-    return None
-
 
 def _figures(cases: pd.DataFrame, as_of: datetime) -> None:
     f = kpi.ledger_figures(cases, as_of=as_of)
@@ -140,6 +88,9 @@ def _ledger_tab(engine, actor, cases, city, as_of):
     history["action"] = history["action"].map(lambda a: MOVES[a].title_zh if a in MOVES else "上报")
     st.dataframe(history.rename(columns={"at": "时间", "actor": "操作人", "action": "操作", "from_state": "原状态",
                                          "to_state": "新状态", "note": "说明"}), hide_index=True, width="stretch")
+    photos = sorted(_photos_dir(case.id).glob("*")) if _photos_dir(case.id).exists() else []
+    if photos:
+        st.image([str(p) for p in photos], width=200)
     actions = allowed_actions(case, actor)
     if not actions:
         st.caption("您的账号对该案件没有可执行的操作。")
@@ -167,6 +118,17 @@ def _report_tab(engine, actor, city):
     with engine.connect() as conn:
         categories = pd.read_sql(sa.text("SELECT code, name FROM categories ORDER BY code"), conn)
     points = city["inspection_points"]
+    st.caption("在地图上点击问题位置（或在下方填写经纬度、选择测评点位）。")
+    pick = new_map(min_zoom=9, max_zoom=18, location=[40.09, 113.30], zoom_start=13)
+    pick.get_root().header.add_child(map_css())
+    basemap.to_feature_group(city["admin_boundaries"], city["roads"], focus_adcode="140213").add_to(pick)
+    clicked = st_folium(pick, height=320, use_container_width=True, key="rep_map",
+                        returned_objects=["last_clicked"])
+    if clicked and clicked.get("last_clicked"):
+        st.session_state["rep_lon"] = round(float(clicked["last_clicked"]["lng"]), 6)
+        st.session_state["rep_lat"] = round(float(clicked["last_clicked"]["lat"]), 6)
+    st.session_state.setdefault("rep_lon", 113.3)
+    st.session_state.setdefault("rep_lat", 40.09)
     with st.form("led_report"):
         title = st.text_input("问题描述（标题）", key="rep_title")
         category = st.selectbox("类别（部件/事件）", categories["code"].tolist(),
@@ -176,9 +138,11 @@ def _report_tab(engine, actor, city):
         point = st.selectbox("关联测评点位（可选）", ["（无）", *points["point_id"].tolist()],
                              format_func=lambda p: p if p == "（无）" else
                              f"{p} {points.set_index('point_id').loc[p, 'point_name']}", key="rep_point")
-        lon = st.number_input("经度（WGS84）", value=113.3000, format="%.6f", key="rep_lon")
-        lat = st.number_input("纬度（WGS84）", value=40.0900, format="%.6f", key="rep_lat")
+        lon = st.number_input("经度（WGS84）", format="%.6f", key="rep_lon")
+        lat = st.number_input("纬度（WGS84）", format="%.6f", key="rep_lat")
         description = st.text_area("详细说明", key="rep_desc")
+        photos = st.file_uploader("照片（可选，JPG/PNG）", type=["jpg", "jpeg", "png"], accept_multiple_files=True,
+                                  key="rep_photos")
         if st.form_submit_button("上报", type="primary"):
             if point != "（无）":
                 p = points.set_index("point_id").loc[point]
@@ -192,7 +156,9 @@ def _report_tab(engine, actor, city):
                                         description=description, category_code=category, lon=lon, lat=lat,
                                         point_id=None if point == "（无）" else point,
                                         area={k: where.get(k) for k in ("street_code", "community_code", "grid_code")})
-                st.success(f"已上报，案件编号 {cid}；所在网格：{where.get('grid_name') or '不在本区网格内'}。")
+                n_photos = save_photos(cid, photos)
+                st.success(f"已上报，案件编号 {cid}；所在网格：{where.get('grid_name') or '不在本区网格内'}"
+                           f"{f'；照片 {n_photos} 张' if n_photos else ''}。")
             except WorkflowError as exc:
                 st.error(str(exc))
 
@@ -218,15 +184,45 @@ def _stats_tab(cases, city, as_of):
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def _progress_chart(engine, as_of: datetime) -> None:
+    events = store.read_events(engine)
+    if events.empty:
+        return
+    progress = kpi.daily_progress(events, start=events["at"].min().to_pydatetime(), end=as_of)
+    st.markdown("**进度：累计派遣与结案（件）**")
+    st.line_chart(progress.rename(columns={"dispatched": "累计派遣", "closed": "累计结案"}).set_index("date"),
+                  height=260)
+
+
+def _photos_dir(case_id: int):
+    return citydata.PROJECT_ROOT / "data" / "ledger_photos" / str(int(case_id))
+
+
+def save_photos(case_id: int, uploads) -> int:
+    """Photos are stored under a content-hash name; the user's file name never becomes a path."""
+    folder = _photos_dir(case_id)
+    saved = 0
+    for upload in uploads or []:
+        data = upload.getvalue()
+        suffix = ".png" if data[:8] == b"\x89PNG\r\n\x1a\n" else ".jpg" if data[:3] == b"\xff\xd8\xff" else None
+        if suffix is None or len(data) > 10 * 2**20:
+            st.warning(f"照片 “{upload.name}” 不是 10 MB 以内的 JPG/PNG，已忽略。")
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}").write_bytes(data)
+        saved += 1
+    return saved
+
+
 def render() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     city, meta = load_city()
     as_of = datetime.fromisoformat(meta.get("as_of", datetime.now().date().isoformat()))
-    engine = _engine(ledger_url(), as_of.isoformat())
+    engine = ledger_engine(as_of)
     st.markdown(header_html("问题台账：交办 → 整改 → 核查 → 销号",
                             "示范数据（程序生成）" if meta.get("generated") == "true" else "", meta.get("as_of", "")),
                 unsafe_allow_html=True)
-    actor = _sign_in(engine)
+    actor = sign_in_form(engine)
     if actor is None:
         st.caption("示范账号：leader（领导）、inspector（督查/受理）、unit01…（责任单位）、admin（管理员），"
                    "初始密码见 README；正式使用前请修改。")
@@ -245,6 +241,7 @@ def render() -> None:
         _report_tab(engine, actor, city)
     with tab_stats:
         _stats_tab(cases, city, as_of)
+        _progress_chart(engine, as_of)
     with tab_io:
         upload_path = st.text_input("Excel 台账文件路径（服务器上）", key="led_import_path")
         if upload_path and st.button("导入台账", key="led_import"):
@@ -256,6 +253,22 @@ def render() -> None:
             except (CityDataError, WorkflowError) as exc:
                 st.error(str(exc))
     if actor.role == ADMIN:
+        with st.expander("管理员：新增部件/事件类别"):
+            with st.form("new_category"):
+                code = st.text_input("编码（4 位数字）", key="nc_code", max_chars=4)
+                name = st.text_input("名称", key="nc_name")
+                kind = st.radio("类型", ["部件", "事件"], horizontal=True, key="nc_kind")
+                if st.form_submit_button("新增"):
+                    if not (code.isdigit() and len(code) == 4 and name.strip()):
+                        st.error("编码应为 4 位数字，名称不能为空。")
+                    else:
+                        try:
+                            with engine.begin() as conn:
+                                conn.execute(sa.text("INSERT INTO categories (code, name, kind) VALUES (:c, :n, :k)"),
+                                             {"c": code, "n": name.strip(), "k": kind})
+                            st.success(f"已新增类别 {code} {name}。")
+                        except sa.exc.IntegrityError:
+                            st.error(f"编码 {code} 已存在。")
         with st.expander("管理员：新建账号"):
             with st.form("new_user"):
                 username = st.text_input("用户名", key="nu_name")

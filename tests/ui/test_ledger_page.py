@@ -51,3 +51,16 @@ def test_a_unit_account_sees_only_its_own_cases(page):
     assert "责任单位" in caption
     at2 = _sign_in(AppTest.from_file(PAGE, default_timeout=240).run(), "inspector")
     assert len(at.selectbox(key="led_case").options) < len(at2.selectbox(key="led_case").options)
+
+
+def test_whole_dashboard_can_require_sign_in(demo_city_path, monkeypatch, tmp_path):
+    monkeypatch.setenv("CHUANGCHENG_CITY_DATA", str(demo_city_path))
+    monkeypatch.setenv("CHUANGCHENG_LEDGER_URL", f"sqlite:///{tmp_path / 'gate.sqlite'}")
+    monkeypatch.setenv("CHUANGCHENG_REQUIRE_SIGN_IN", "1")
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "dashboard.py"), default_timeout=240).run()
+    assert not at.exception
+    assert at.text_input(key="login_user") is not None
+    assert not any("创城作战图" in m.value and "cc-header" in m.value for m in at.markdown)
+    _sign_in(at, "leader")
+    assert not at.exception
+    assert any("创城作战图" in m.value for m in at.markdown)
