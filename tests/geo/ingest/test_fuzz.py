@@ -11,7 +11,7 @@ import string
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import CityDataError
@@ -55,13 +55,17 @@ def _expected_ok(name, lon, lat, stalls):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=rows)
+@example(data=[("a", "", "", ""), ("合计", "1.0", "", ""), ("í", "0.00000°", "0.00000°", ""),
+               ("\r", "", "-3.78e+16", "")])  # a bare CR in a cell is a line break (found by CI)
 def test_every_row_is_accounted_for_and_accepted_values_are_kept(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "ledger.csv"
     pd.DataFrame(data, columns=HEADER).to_csv(path, index=False, encoding="utf-8-sig")
     COUNTS["rows"] += len(data)
     COUNTS["ledgers"] += 1
     report = import_file(path, "markets")
-    back = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    # The file is the truth: a bare "\r" in a cell is a line break in CSV, so read it back as
+    # the importer must, blank lines included, and check each line.
+    back = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
     assert len(report.accepted) + len(report.rejected) + len(report.skipped) == len(back) == report.rows_read
     accepted = {int(r.source_row): r for r in report.accepted.itertuples()}
     rejected = set(report.rejected["row"].astype(int))
