@@ -53,7 +53,7 @@ def _expected_ok(name, lon, lat, stalls):
     return str(name).strip(), x, y, n
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=rows)
 @example(data=[("a", "", "", ""), ("合计", "1.0", "", ""), ("í", "0.00000°", "0.00000°", ""),
                ("\r", "", "-3.78e+16", "")])  # a bare CR in a cell is a line break (found by CI)
@@ -85,7 +85,7 @@ def test_every_row_is_accounted_for_and_accepted_values_are_kept(tmp_path_factor
             assert (None if pd.isna(got.stalls) else int(got.stalls)) == expected[3]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.lists(row, min_size=1, max_size=15), title_rows=st.integers(0, 3))
 def test_excel_ledgers_with_title_rows(tmp_path_factory, data, title_rows):
     path = tmp_path_factory.mktemp("fuzzx") / "ledger.xlsx"
@@ -104,7 +104,7 @@ def test_excel_ledgers_with_title_rows(tmp_path_factory, data, title_rows):
     assert all(report.rejected["reason"].astype(bool))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(content=st.binary(max_size=2000),
        suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".kml", ".kmz", ".gpkg", ".json"]))
 def test_broken_files_give_a_clear_error_never_a_crash(tmp_path_factory, content, suffix):
