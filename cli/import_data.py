@@ -15,11 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from geo import citydata
 from geo.errors import CityDataError
-from geo.ingest.coordinates import SYSTEMS, diagnose
+from geo.ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
 from geo.ingest.fields import LAYER_FIELDS
 from geo.ingest.importer import import_file
 from geo.ingest.store import LayerStore
@@ -30,25 +28,12 @@ STORE_ROOT = citydata.PROJECT_ROOT / "data" / "store"
 def city_checks(layer: str, city_path: Path | None):
     """City bounds, and the distance to the city's existing features of the same layer (or its
     street nodes), for the coordinate warnings."""
-    import geopandas as gpd
-    from scipy.spatial import cKDTree
-
-    from geo.crs import local_metric_crs
-
     path = citydata.resolve_path(city_path)
     admin = citydata.read_layer("admin_boundaries", path)
     adcode = citydata.read_meta(path).get("adcode")
     district = admin[admin["adcode"] == adcode] if adcode else admin
     reference = citydata.read_layer(layer if layer in citydata.LAYER_NAMES else "walk_nodes", path)
-    crs = local_metric_crs(reference)
-    ref = reference.to_crs(crs).geometry.representative_point()
-    tree = cKDTree(np.column_stack([ref.x, ref.y]))
-
-    def reference_distance_m(lon, lat):
-        pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(crs)
-        return tree.query(np.column_stack([pts.x, pts.y]))[0]
-
-    return tuple(district.total_bounds), reference_distance_m
+    return tuple(district.total_bounds), reference_distance_fn(reference)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from geo import citydata
 from geo.errors import CityDataError
-from geo.ingest.coordinates import SYSTEMS, diagnose
+from geo.ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
 from geo.ingest.export import FORMATS, SYSTEMS as EXPORT_SYSTEMS, export_layer
 from geo.ingest.fields import LAYER_FIELDS, LAYER_TITLES, guess_mapping
 from geo.ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES, file_headers, import_file
@@ -42,23 +42,8 @@ def _saved_upload(upload) -> Path:
 
 
 def _reference_distance(city, layer):
-    import geopandas as gpd
-    import numpy as np
-    from scipy.spatial import cKDTree
-
-    from geo.crs import local_metric_crs
-
     reference = city.get(layer)
-    if reference is None or reference.empty:
-        return None
-    crs = local_metric_crs(reference)
-    ref = reference.to_crs(crs).geometry.representative_point()
-    tree = cKDTree(np.column_stack([ref.x, ref.y]))
-
-    def distance(lon, lat):
-        pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(crs)
-        return tree.query(np.column_stack([pts.x, pts.y]))[0]
-    return distance
+    return None if reference is None or reference.empty else reference_distance_fn(reference)
 
 
 def render() -> None:

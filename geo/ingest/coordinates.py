@@ -104,3 +104,21 @@ def diagnose(lon: np.ndarray, lat: np.ndarray, *, city_bounds: tuple[float, floa
                     f"文件很可能是 {name} 坐标，请在“坐标系”中选择它。"))
                 break
     return warnings
+
+
+def reference_distance_fn(reference):
+    """``(lon, lat) -> metres`` to the nearest of a GeoDataFrame's features (a point inside each),
+    measured in the metric CRS chosen from the data; for :func:`diagnose`."""
+    import geopandas as gpd
+    from scipy.spatial import cKDTree
+
+    from geo.crs import local_metric_crs
+
+    crs = local_metric_crs(reference)
+    ref = reference.to_crs(crs).geometry.representative_point()
+    tree = cKDTree(np.column_stack([ref.x, ref.y]))
+
+    def distance_m(lon, lat):
+        pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(crs)
+        return tree.query(np.column_stack([pts.x, pts.y]))[0]
+    return distance_m

@@ -121,6 +121,26 @@ def find_header(raw: pd.DataFrame, layer: str) -> int:
 _PARSERS = {"float": parse_number, "int": parse_int, "bool": parse_bool}
 
 
+def _parse_cells(items, *, where: str) -> tuple[dict, list[str]]:
+    """Typed values and Chinese problems for (field name, header, field spec, cell) items."""
+    values: dict = {}
+    problems: list[str] = []
+    for name, header, spec, cell in items:
+        if spec is None:
+            continue
+        if is_blank(cell):
+            if spec.required:
+                problems.append(f"{spec.title_zh}为空")
+            values[name] = None
+            continue
+        parser = _PARSERS.get(spec.kind)
+        try:
+            values[name] = parser(cell) if parser else str(cell).strip()
+        except ValueError as exc:
+            problems.append(f"{spec.title_zh}（{where}“{header}”）{exc}")
+    return values, problems
+
+
 def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
                  mapping: dict[str, str] | None = None,
                  central_meridian_deg: float = 114.0) -> ImportReport:
@@ -163,24 +183,8 @@ def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
         if is_total_row(cells):
             report.skipped.append((row_no, "合计行"))
             continue
-        values, problems = {}, []
-        for name, header, j, spec in mapped:
-            cell = cells[j]
-            if spec is None:
-                continue
-            if is_blank(cell):
-                if spec.required:
-                    problems.append(f"{spec.title_zh}为空")
-                values[name] = None
-                continue
-            parser = _PARSERS.get(spec.kind)
-            if parser is None:
-                values[name] = str(cell).strip()
-                continue
-            try:
-                values[name] = parser(cell)
-            except ValueError as exc:
-                problems.append(f"{spec.title_zh}（列“{header}”）{exc}")
+        values, problems = _parse_cells(((name, header, spec, cells[j]) for name, header, j, spec in mapped),
+                                        where="列")
         if values.get("lon") is None or values.get("lat") is None:
             if not any("经度" in p or "纬度" in p for p in problems):
                 problems.append("缺少经度或纬度")
@@ -329,22 +333,9 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
         if problem:
             rejected.append(_rejected_row(path.name, int(row["source_row"]), problem, row.drop("geometry")))
             continue
-        values, problems = {}, []
-        for name, header in mapping.items():
-            spec = fields.get(name)
-            if spec is None or name in ("lon", "lat"):
-                continue
-            cell = row[header]
-            if is_blank(cell):
-                if spec.required:
-                    problems.append(f"{spec.title_zh}为空")
-                values[name] = None
-                continue
-            parser = _PARSERS.get(spec.kind)
-            try:
-                values[name] = parser(cell) if parser else str(cell).strip()
-            except ValueError as exc:
-                problems.append(f"{spec.title_zh}（字段“{header}”）{exc}")
+        values, problems = _parse_cells(((name, header, fields.get(name), row[header])
+                                         for name, header in mapping.items() if name not in ("lon", "lat")),
+                                        where="字段")
         if "name" not in mapping:
             problems.append("没有名称字段")
         if problems:
