@@ -42,10 +42,15 @@ cp -r node_modules/leaflet/dist static/vendor/leaflet
 mkdir -p static/vendor/html-to-image
 cp node_modules/html-to-image/dist/html-to-image.js static/vendor/html-to-image/
 
-# Posters and chart images need a CJK font; without one every character is a box.
+# Posters and chart images need a CJK font; without one every character is a box. Without root
+# the dashboard still runs; the press page then says how to install it.
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
-  log "installing the CJK font fonts-noto-cjk from Debian"
-  install_debian fonts-noto-cjk fontconfig
+  if [ "$(id -u)" -eq 0 ]; then
+    log "installing the CJK font fonts-noto-cjk from Debian"
+    install_debian fonts-noto-cjk fontconfig
+  else
+    log "警告：未安装中文字体 fonts-noto-cjk，海报导出不可用（sudo apt-get install -y fonts-noto-cjk）"
+  fi
 fi
 
 gpkg=data/demo/datong_pingcheng.gpkg
