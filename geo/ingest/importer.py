@@ -27,7 +27,7 @@ import shapely
 from geo.errors import CityDataError
 from geo.ingest import coordinates
 from geo.ingest.fields import LAYER_FIELDS, LAYER_GEOMETRY, guess_mapping
-from geo.ingest.values import is_blank, is_total_row, parse_bool, parse_int, parse_number
+from geo.ingest.values import is_blank, parse_bool, parse_int, parse_number, skip_reason
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 VECTOR_SUFFIXES = (".geojson", ".json", ".zip", ".kml", ".kmz", ".gpkg", ".shp", ".pbf")
@@ -177,11 +177,9 @@ def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
         row_no = header_at + 2 + i  # 1-based, as spreadsheet programs number rows
         cells = list(cells)
         report.rows_read += 1
-        if all(is_blank(c) for c in cells):
-            report.skipped.append((row_no, "空行"))
-            continue
-        if is_total_row(cells):
-            report.skipped.append((row_no, "合计行"))
+        reason = skip_reason(cells)
+        if reason:
+            report.skipped.append((row_no, reason))
             continue
         values, problems = _parse_cells(((name, header, spec, cells[j]) for name, header, j, spec in mapped),
                                         where="列")

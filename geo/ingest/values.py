@@ -87,3 +87,12 @@ def is_total_row(cells: list[object]) -> bool:
     """A 合计/总计/小计 row (ledgers end with one); checked in the first three cells."""
     return any(half_width(c).replace(" ", "") in {m.replace(" ", "") for m in TOTAL_MARKERS}
                for c in cells[:3] if not is_blank(c))
+
+
+def skip_reason(cells: list[object]) -> str | None:
+    """Why a ledger row is skipped rather than imported: "空行", "合计行", or ``None``."""
+    if all(is_blank(c) for c in cells):
+        return "空行"
+    if is_total_row(cells):
+        return "合计行"
+    return None

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from geo.errors import CityDataError
 from geo.ingest.fields import normalise_header
 from geo.ingest.importer import check_file, read_raw_table
-from geo.ingest.values import is_blank, is_total_row, parse_number
+from geo.ingest.values import is_blank, parse_number, skip_reason
 from geo.ledger import store
 from geo.ledger.workflow import Actor, WorkflowError
 
@@ -72,11 +72,9 @@ def import_ledger(path: Path | str, engine: sa.Engine, actor: Actor, *, now: dat
     for i in range(header_at + 1, len(raw)):
         row_no = i + 1
         cells = raw.iloc[i].tolist()
-        if all(is_blank(c) for c in cells):
-            result.skipped.append((row_no, "空行"))
-            continue
-        if is_total_row(cells):
-            result.skipped.append((row_no, "合计行"))
+        reason = skip_reason(cells)
+        if reason:
+            result.skipped.append((row_no, reason))
             continue
         get = lambda key: None if key not in cols or is_blank(cells[cols[key]]) else cells[cols[key]]  # noqa: E731
         problems = []

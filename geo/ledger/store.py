@@ -10,7 +10,6 @@ through numbered migrations recorded in ``schema_version``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -238,7 +237,3 @@ def read_events(engine: sa.Engine, case_id: int | None = None) -> pd.DataFrame:
         frame = pd.read_sql(sa.text(query + " ORDER BY id"), conn, params=params)
     frame["at"] = pd.to_datetime(frame["at"])
     return frame
-
-
-def event_dict(event) -> dict:
-    return asdict(event)
