@@ -18,7 +18,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from geo.ingest.importer import import_file
+from ingest.importer import import_file
 
 
 def write_ledger(path: Path, rows: int, seed: int = 1) -> None:

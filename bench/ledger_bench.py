@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from geo.ledger import store
-from geo.ledger.workflow import INSPECTOR, UNIT, Actor
+from geo.workflow import INSPECTOR, UNIT, Actor
 
 T0 = datetime(2026, 11, 1, 9)
 INSP = Actor("insp", INSPECTOR)

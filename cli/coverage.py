@@ -1,6 +1,7 @@
 """Batch 15分钟生活圈 analysis from the command line.
 
-Demo city (or any city file with the project's layers)::
+The city store (the demo city, or any city built into a store; ``--url`` or
+$CHUANGCHENG_STORE_URL, default data/store/city.gpkg)::
 
     python -m cli.coverage --facility public_toilets --band 15min --out out/
     python -m cli.coverage --facility markets --metres 800 --sites 5 --out out/
@@ -28,7 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import citydata, osm
+import store
+from geo import osm
 from geo.coverage import METHOD_TITLES, NETWORK
 from geo.crs import local_metric_crs
 from geo.errors import CityDataError
@@ -113,13 +115,15 @@ def run(args) -> int:
         levels = ["grids"]
         source = f"OSM 文件 {args.pbf}"
     else:
-        path = citydata.resolve_path(args.city)
-        city = {name: citydata.read_layer(name, path) for name in
-                ("compounds", "grids", "communities", "streets", FACILITY_TYPES[args.facility].layer)}
-        network = build_network(citydata.read_layer("walk_nodes", path),
-                                citydata.read_layer("walk_edges", path))
-        levels = ["grids", "communities", "streets"]
-        source = f"城市数据文件 {path}"
+        from store.city import load_city
+        from store.db import redact
+
+        url = store.resolve_url(args.url)
+        engine = store.open_store(url)
+        city = load_city(engine).frames
+        network = build_network(city["walk_nodes"], city["walk_edges"])
+        levels = ["grids", "communities", "streets", "districts"]
+        source = f"城市存储 {redact(url)}"
     band = "custom" if args.metres else args.band
     request = CoverageRequest(facility=args.facility, band=band, custom_m=args.metres,
                               method=args.method, excluded_ids=frozenset(args.exclude or ()))
@@ -179,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=list(METHOD_TITLES), default=NETWORK)
     p.add_argument("--exclude", nargs="*", help="假设停用的设施编号")
     p.add_argument("--sites", type=int, default=0, help="建议新增点位数量")
-    p.add_argument("--city", type=Path, help="城市数据 GeoPackage（默认为示范城市）")
+    p.add_argument("--url", help="城市存储地址（默认 $CHUANGCHENG_STORE_URL 或 data/store/city.gpkg）")
     p.add_argument("--pbf", type=Path, help="OpenStreetMap .osm.pbf 文件")
     p.add_argument("--facilities", type=Path, help="设施文件（GeoJSON/GeoPackage，可选 id、name 列）")
     p.add_argument("--residents", type=Path, help="人口文件（含 population 列）")

@@ -6,7 +6,9 @@
 Prints the report (rows read / accepted / rejected / skipped, repairs, coordinate warnings),
 writes the accepted records (``accepted.gpkg``) and the rejected rows with their reasons
 (``rejected.csv``, UTF-8 with BOM: fix them in Excel and import that file again). ``--commit``
-adds the records to the versioned layer store (``data/store``), matching by id.
+writes the records as the layer's next version in the city store (``--url``, default
+$CHUANGCHENG_STORE_URL or data/store/city.gpkg), matching by id; every page shows it within
+seconds. The command runs as an administrator of the store (it is run on the server itself).
 """
 
 from __future__ import annotations
@@ -15,25 +17,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo import citydata
+import getpass
+
+import store
 from geo.errors import CityDataError
-from geo.ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
-from geo.ingest.fields import LAYER_FIELDS
-from geo.ingest.importer import import_file
-from geo.ingest.store import LayerStore
+from geo.workflow import ADMIN, Actor
+from ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
+from ingest.fields import LAYER_FIELDS
+from ingest.importer import import_file
+from store import layers
+from store.errors import StoreError
+from store.imports import commit_import
 
-STORE_ROOT = citydata.PROJECT_ROOT / "data" / "store"
 
-
-def city_checks(layer: str, city_path: Path | None):
-    """City bounds, and the distance to the city's existing features of the same layer (or its
+def city_checks(engine, layer: str):
+    """The city's bounds, and the distance to its existing features of the same layer (or its
     street nodes), for the coordinate warnings."""
-    path = citydata.resolve_path(city_path)
-    admin = citydata.read_layer("admin_boundaries", path)
-    adcode = citydata.read_meta(path).get("adcode")
-    district = admin[admin["adcode"] == adcode] if adcode else admin
-    reference = citydata.read_layer(layer if layer in citydata.LAYER_NAMES else "walk_nodes", path)
-    return tuple(district.total_bounds), reference_distance_fn(reference)
+    admin = layers.read_layer(engine, "admin_boundaries")
+    districts = admin[admin["level"] == "district"]
+    reference = layers.read_layer(engine, layer)
+    if reference.empty:
+        reference = layers.read_layer(engine, "walk_nodes")
+    return tuple((districts if len(districts) else admin).total_bounds), \
+        (reference_distance_fn(reference) if len(reference) else None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,10 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--layer", choices=list(LAYER_FIELDS), required=True)
     p.add_argument("--crs", choices=list(SYSTEMS), default="wgs84", help="文件的坐标系")
     p.add_argument("--out", type=Path, help="输出目录（accepted.gpkg、rejected.csv）")
-    p.add_argument("--commit", action="store_true", help="写入图层版本库（按编号更新，不重复）")
-    p.add_argument("--city", type=Path, help="用于坐标检查的城市数据文件（默认示范城市）")
+    p.add_argument("--commit", action="store_true", help="写入存储，成为该图层的新版本（按编号更新，不重复）")
+    p.add_argument("--url", help="存储地址（默认 $CHUANGCHENG_STORE_URL 或 data/store/city.gpkg）")
     args = p.parse_args(argv)
     try:
+        engine = store.open_store(args.url)
         report = import_file(args.file, args.layer, system=args.crs)
         print(report.summary())
         print(f"列对应：{report.mapping}")
@@ -56,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         for repair in report.repairs:
             print(f"  修复 {repair}")
         if len(report.accepted):
-            bounds, reference_distance = city_checks(args.layer, args.city)
+            bounds, reference_distance = city_checks(engine, args.layer)
             pts = report.accepted.geometry.representative_point()
             for warning in diagnose(pts.x.to_numpy(), pts.y.to_numpy(), city_bounds=bounds,
                                     reference_distance_m=reference_distance):
@@ -68,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
             report.rejected.to_csv(args.out / "rejected.csv", index=False, encoding="utf-8-sig")
             print(f"已写出 {args.out / 'accepted.gpkg'} 与 {args.out / 'rejected.csv'}")
         if args.commit and len(report.accepted):
-            result = LayerStore(STORE_ROOT).commit(args.layer, report.accepted)
-            print(f"已写入版本 {result.version}：新增 {result.added}，更新 {result.updated}，保留 {result.kept}")
-    except CityDataError as exc:
+            actor = Actor(f"命令行:{getpass.getuser()}", ADMIN)
+            result, painted = commit_import(engine, args.layer, report.accepted, actor=actor,
+                                            source_name=args.file.name)
+            print(f"已写入第 {result.version} 版：新增 {result.added}，更新 {result.updated}，保留 {result.kept}"
+                  + (f"；施划记录 {painted} 条" if painted else ""))
+    except (CityDataError, StoreError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     return 0

@@ -7,6 +7,8 @@ All geometry is in the district's metric CRS (metres).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import geopandas as gpd
 import shapely
@@ -87,25 +89,37 @@ def _seed_points(polygon: shapely.Geometry, compounds: gpd.GeoDataFrame, k: int,
     return weighted_kmeans(points, weights, k, rng=rng)
 
 
+@dataclass(frozen=True)
+class StreetNames:
+    """The name pools of one district's 街道 and 乡镇 (made up for the demo)."""
+
+    central: str = STREET_NAMES_CENTRAL
+    directional: tuple[tuple[str, str], ...] = tuple(STREET_NAMES_DIRECTIONAL.items())
+    others: tuple[str, ...] = STREET_NAMES_OTHER
+    townships: tuple[str, ...] = TOWNSHIP_NAMES
+    community_offset: int = 0   # shifts the community-name pool so districts differ
+
+
 def _street_names(tiles: list[shapely.Geometry], centre: tuple[float, float],
-                  rural: list[bool]) -> list[str]:
+                  rural: list[bool], pools: StreetNames = StreetNames()) -> list[str]:
     pts = shapely.point_on_surface(np.array(tiles, dtype=object))
     dx = shapely.get_x(pts) - centre[0]
     dy = shapely.get_y(pts) - centre[1]
     dist = np.hypot(dx, dy)
     names: list[str | None] = [None] * len(tiles)
     urban = [i for i in np.argsort(dist) if not rural[i]]
-    names[urban[0]] = STREET_NAMES_CENTRAL
+    names[urban[0]] = pools.central
+    directional = dict(pools.directional)
     used_dirs: set[str] = set()
-    for i in urban[1:5]:
+    for i in urban[1:5] if directional else []:
         angle = np.degrees(np.arctan2(dy[i], dx[i]))
         direction = "东" if -45 <= angle < 45 else "北" if 45 <= angle < 135 else \
             "南" if -135 <= angle < -45 else "西"
         if direction not in used_dirs:
-            names[i] = STREET_NAMES_DIRECTIONAL[direction]
+            names[i] = directional[direction]
             used_dirs.add(direction)
-    other = iter(STREET_NAMES_OTHER)
-    township = iter(TOWNSHIP_NAMES)
+    other = iter(pools.others)
+    township = iter(pools.townships)
     for i in range(len(tiles)):
         if names[i] is None:
             names[i] = next(township) if rural[i] else next(other)
@@ -114,9 +128,14 @@ def _street_names(tiles: list[shapely.Geometry], centre: tuple[float, float],
 
 def generate_hierarchy(district: shapely.Geometry, compounds: gpd.GeoDataFrame,
                        centre: tuple[float, float], *, adcode: str, n_urban_streets: int,
-                       n_townships: int, rng: np.random.Generator,
-                       crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Streets, communities and grids (metric CRS) with 9-, 12- and 15-digit codes."""
+                       n_townships: int, rng: np.random.Generator, crs: str,
+                       names: StreetNames = StreetNames(),
+                       scale: float = 1.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Streets, communities and grids (metric CRS) with 9-, 12- and 15-digit codes.
+
+    Townships lie beyond ``9000 * scale`` metres of the centre; streets carry ``district_code``
+    (the ``adcode``), communities their ``street_code``, grids their ``community_code``.
+    """
     urban = compounds[~compounds["is_village"]]
     pts = urban.geometry.representative_point()
     urban_seeds = weighted_kmeans(np.column_stack([pts.x, pts.y]),
@@ -126,7 +145,7 @@ def generate_hierarchy(district: shapely.Geometry, compounds: gpd.GeoDataFrame,
     minx, miny, maxx, maxy = district.bounds
     gx, gy = np.meshgrid(np.arange(minx, maxx, 500.0), np.arange(miny, maxy, 500.0))
     gx, gy = gx.ravel(), gy.ravel()
-    far = shapely.contains_xy(district, gx, gy) & (np.hypot(gx - centre[0], gy - centre[1]) > 9000)
+    far = shapely.contains_xy(district, gx, gy) & (np.hypot(gx - centre[0], gy - centre[1]) > 9000 * scale)
     rural_pts = np.column_stack([gx[far], gy[far]])
     rural_seeds = weighted_kmeans(rural_pts, np.ones(len(rural_pts)), n_townships, rng=rng)
     seeds = np.vstack([urban_seeds, rural_seeds])
@@ -135,7 +154,7 @@ def generate_hierarchy(district: shapely.Geometry, compounds: gpd.GeoDataFrame,
     indexed = voronoi_tiles_indexed(district, seeds)
     street_tiles = [tile for _, tile in indexed]
     rural_flags = [bool(is_rural_seed[seed_idx]) for seed_idx, _ in indexed]
-    street_names = _street_names(street_tiles, centre, rural_flags)
+    street_names = _street_names(street_tiles, centre, rural_flags, names)
 
     streets, communities, grids = [], [], []
     for s_rank, s_idx in enumerate(_order_north_to_south(street_tiles, 3000.0), start=1):
@@ -144,14 +163,15 @@ def generate_hierarchy(district: shapely.Geometry, compounds: gpd.GeoDataFrame,
         s_name = street_names[s_idx]
         rural = rural_flags[s_idx]
         s_pop = _population_in(compounds, s_geom)
-        streets.append({"street_code": s_code, "street_name": s_name,
+        streets.append({"street_code": s_code, "street_name": s_name, "district_code": adcode,
                         "kind": "乡镇" if rural else "街道", "geometry": s_geom})
         n_comm = 5 if rural else max(3, int(round(s_pop / 9000)))
         c_tiles = voronoi_tiles(s_geom, _seed_points(s_geom, compounds, n_comm, rng))
         for c_rank, c_idx in enumerate(_order_north_to_south(c_tiles, 1000.0), start=1):
             c_geom = c_tiles[c_idx]
             c_code = f"{s_code}{c_rank:03d}"
-            stem = COMMUNITY_STEMS[(int(s_code[-3:]) * 7 + c_rank * 3) % len(COMMUNITY_STEMS)]
+            stem = COMMUNITY_STEMS[(int(s_code[-3:]) * 7 + c_rank * 3 + names.community_offset)
+                                   % len(COMMUNITY_STEMS)]
             c_name = f"{stem}{'村' if rural else '社区'}"
             c_households = _population_in(compounds, c_geom, column="households")
             communities.append({"community_code": c_code, "community_name": c_name,

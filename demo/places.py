@@ -8,7 +8,7 @@ file's meta table. All geometry is in the district's metric CRS (metres).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,13 +22,30 @@ from demo.names import (COMMUNITY_STEMS, COMPOUND_SUFFIXES, ROAD_STEMS_EW, ROAD_
 STEMS = COMMUNITY_STEMS + ROAD_STEMS_EW + ROAD_STEMS_NS
 
 
+class Town(NamedTuple):
+    """Where a district's life is centred (metric CRS), and how big it is.
+
+    ``scale`` shrinks distances: a town of scale 0.4 looks, to the generators below, like
+    平城区 seen from 2.5 times closer, so the same thresholds give a smaller town.
+    """
+
+    x_m: float
+    y_m: float
+    scale: float = 1.0
+    district: str = "平城区"
+    tag: str = ""            # in ids, so they stay unique across districts ("" for 平城区)
+    old_city: bool = True    # a walled old city of low-rise courtyards at the centre
+
+
 def intensity(dist_m: np.ndarray) -> np.ndarray:
-    """Relative residential intensity (0–1) at a distance in metres from the old-city centre."""
+    """Relative residential intensity (0–1) at a (scaled) distance in metres from the centre."""
     return np.exp(-(np.asarray(dist_m) / 5200.0) ** 2)
 
 
 def _dist(x, y, centre):
-    return np.hypot(np.asarray(x) - centre[0], np.asarray(y) - centre[1])
+    """Distance from the town centre in 平城区-equivalent metres (see :class:`Town`)."""
+    scale = centre.scale if isinstance(centre, Town) else 1.0
+    return np.hypot(np.asarray(x) - centre[0], np.asarray(y) - centre[1]) / scale
 
 
 def allocate_total(weights: np.ndarray, total: int, caps: np.ndarray | None = None) -> np.ndarray:
@@ -63,7 +80,7 @@ def allocate_total(weights: np.ndarray, total: int, caps: np.ndarray | None = No
 
 def generate_compounds(district: shapely.Geometry, centre: tuple[float, float], *,
                        n_old_renovating: int, rng: np.random.Generator,
-                       crs: str) -> gpd.GeoDataFrame:
+                       crs: str, village_p: float = 0.035) -> gpd.GeoDataFrame:
     """Residential compounds (and villages) as rectangles with households and population."""
     spacing_m = 220.0
     minx, miny, maxx, maxy = district.bounds
@@ -72,14 +89,15 @@ def generate_compounds(district: shapely.Geometry, centre: tuple[float, float], 
     y = gy.ravel() + rng.uniform(-12, 12, gy.size)
     d = _dist(x, y, centre)
     urban_p = np.clip(1.15 * intensity(d), 0, 0.93)
-    village_p = np.where(d > 8000, 0.035, 0.0)
+    village_p = np.where(d > 8000, village_p, 0.0)
     draw = rng.random(x.size)
     is_urban = draw < urban_p
     is_village = ~is_urban & (draw < urban_p + village_p)
     keep = is_urban | is_village
     x, y, d, is_village = x[keep], y[keep], d[keep], is_village[keep]
 
-    old_city = (np.abs(x - centre[0]) <= 900) & (np.abs(y - centre[1]) <= 900)
+    old_city = (np.abs(x - centre[0]) <= 900) & (np.abs(y - centre[1]) <= 900) & \
+        (not isinstance(centre, Town) or centre.old_city)
     width = np.where(old_city, rng.uniform(80, 150, x.size), rng.uniform(120, 200, x.size))
     height = np.where(old_city, rng.uniform(70, 140, x.size), rng.uniform(100, 190, x.size))
     width = np.where(is_village, rng.uniform(250, 420, x.size), width)
@@ -115,7 +133,7 @@ def generate_compounds(district: shapely.Geometry, centre: tuple[float, float], 
     names = [f"{s}村" if v else f"{s}{suf}" for s, suf, v in zip(stems, suffix, is_village)]
     names = _deduplicate(names)
     return gpd.GeoDataFrame({
-        "compound_id": [f"XQ{i + 1:05d}" for i in range(n)],
+        "compound_id": [f"XQ{_tag(centre)}{i + 1:05d}" for i in range(n)],
         "compound_name": names,
         "households": households,
         "population": population,
@@ -125,6 +143,14 @@ def generate_compounds(district: shapely.Geometry, centre: tuple[float, float], 
         "renovation_status": renovation,
         "rating": rating,
     }, geometry=boxes, crs=crs)
+
+
+def _tag(centre) -> str:
+    return centre.tag if isinstance(centre, Town) else ""
+
+
+def _district(centre) -> str:
+    return centre.district if isinstance(centre, Town) else "平城区"
 
 
 def _deduplicate(names: list[str]) -> list[str]:
@@ -206,9 +232,9 @@ def generate_toilets(nodes, edges, centre, *, n: int, rng, crs) -> gpd.GeoDataFr
              else f"{stem}{shop}（共享卫生间）"
              for road, k, stem, shop in zip(roads, kind, stems, shops)]
     manager = np.where(kind == "共享卫生间", [n_.split("（")[0] for n_ in names],
-                       "平城区环境卫生服务中心")
+                       f"{_district(centre)}环境卫生服务中心")
     return gpd.GeoDataFrame({
-        "toilet_id": [f"GC{i + 1:04d}" for i in range(m)],
+        "toilet_id": [f"GC{_tag(centre)}{i + 1:04d}" for i in range(m)],
         "toilet_name": _deduplicate(names),
         "kind": kind, "grade": grade, "flush_type": flush,
         "accessible": accessible, "opening_hours": hours, "manager": manager,
@@ -229,7 +255,7 @@ def generate_markets(nodes, edges, centre, *, n: int, rng, crs) -> gpd.GeoDataFr
     names = _deduplicate([f"{s}{t}" for s, t in zip(stems, market_type)])
     operators = [f"大同市{s}市场管理有限公司（示例）" for s in stems]
     return gpd.GeoDataFrame({
-        "market_id": [f"NM{i + 1:03d}" for i in range(m)],
+        "market_id": [f"NM{_tag(centre)}{i + 1:03d}" for i in range(m)],
         "market_name": names, "market_type": market_type, "stalls": stalls,
         "area_m2": area, "upgrade_status": status, "operator": operators,
         "road_name": _road_at_nodes(edges, idx),
@@ -248,15 +274,14 @@ def generate_parking_lots(nodes, edges, centre, *, n: int, rng, crs) -> gpd.GeoD
     names = _deduplicate([f"{s}{'地下' if k == '地下' else '立体' if k == '立体' else ''}停车场"
                           for s, k in zip(stems, kind)])
     return gpd.GeoDataFrame({
-        "lot_id": [f"TCC{i + 1:03d}" for i in range(m)],
+        "lot_id": [f"TCC{_tag(centre)}{i + 1:03d}" for i in range(m)],
         "lot_name": names, "kind": kind, "capacity": capacity, "fee": fee,
         "road_name": _road_at_nodes(edges, idx),
     }, geometry=geom, crs=crs)
 
 
-def generate_parking_sections(edges, centre, *, n_sections: int, planned_total: int,
-                              painted_total: int, rng, crs) -> gpd.GeoDataFrame:
-    """Road sections for temporary on-street bays whose totals equal the reported figures."""
+def generate_section_lines(edges, centre, *, n_sections: int, rng) -> list[tuple[str, shapely.Geometry]]:
+    """``n_sections`` road sections (road name, line) for temporary on-street bays."""
     mid = edges.geometry.interpolate(0.5, normalized=True)
     d = _dist(mid.x, mid.y, centre)
     ok = edges["highway"].isin(["secondary", "residential"]).to_numpy() & (d < 6500) & (d > 700)
@@ -282,18 +307,23 @@ def generate_parking_sections(edges, centre, *, n_sections: int, planned_total: 
             break
     if len(sections) < n_sections:
         raise ValueError(f"可用于施划泊位的路段只有 {len(sections)} 条，少于 {n_sections} 条。")
+    return sections
+
+
+def allocate_sections(sections: list[tuple[str, shapely.Geometry]], *, planned_total: int,
+                      painted_total: int, rng, crs, ids: list[str],
+                      units: list[str]) -> gpd.GeoDataFrame:
+    """Sections with planned bays (by length) and the painted total each has reached (uneven,
+    as in reality: many untouched, some finished); both totals are exact."""
     names, geoms = zip(*sections)
+    n_sections = len(sections)
     length_m = np.array([g.length for g in geoms])
     planned = allocate_total(length_m, planned_total)
-    # Progress is uneven in reality: many sections untouched, some finished.
     progress = np.where(rng.random(n_sections) < 0.35, 0.0, rng.uniform(0.05, 1.0, n_sections))
     progress = np.where(rng.random(n_sections) < 0.08, 1.0, progress)
     painted = allocate_total(planned * progress, painted_total, caps=planned)
-    numbered = _deduplicate(list(names))
     return gpd.GeoDataFrame({
-        "section_id": [f"LD{i + 1:03d}" for i in range(n_sections)],
-        "road_name": numbered,
-        "length_m": np.round(length_m, 1),
+        "section_id": ids, "road_name": _deduplicate(list(names)), "responsible_unit": units,
         "planned_bays": planned, "painted_bays": painted,
     }, geometry=list(geoms), crs=crs)
 
@@ -319,17 +349,8 @@ RESPONSIBLE_UNITS = {
     "乡镇": "所在乡镇人民政府",
 }
 
-PROBLEMS = {
-    "集贸市场": ("划行归市不到位", "公平秤缺失", "农残检测未公示", "市场公厕有异味", "门前车辆乱停"),
-    "室外公共厕所": ("无指示牌", "无障碍厕位缺失", "有异味", "开放时间未公示", "未免费如厕"),
-    "背街小巷": ("沿途行走 500 米未发现公厕或公厕指示牌", "垃圾堆放", "非机动车乱停放", "店外经营"),
-    "主次干道": ("沿途行走 500 米未发现公厕或公厕指示牌", "机动车乱停放", "店外经营", "公益广告破损"),
-    "商业大街": ("店外经营", "非机动车乱停放", "公益广告不足"),
-}
-GENERIC_PROBLEMS = ("环境卫生不达标", "公益广告不足", "文明引导不到位", "设施破损未修复")
-
 _NAME_PATTERNS = {
-    "新时代文明实践中心": "{stem}新时代文明实践所", "政务大厅": "平城区政务服务中心",
+    "新时代文明实践中心": "{stem}新时代文明实践所", "政务大厅": "{district}政务服务中心",
     "银行网点": "{stem}银行网点（示例）", "窗口单位": "{stem}供电营业厅", "公交车": "{n}路公交车",
     "出租车": "{stem}出租车候客点", "公共广场": "{stem}广场", "宾馆酒店": "{stem}宾馆",
     "公园": "{stem}公园", "建筑工地": "{stem}项目建筑工地", "景区景点": "{stem}古建景区",
@@ -339,8 +360,10 @@ _NAME_PATTERNS = {
 
 
 def generate_inspection_points(nodes, edges, compounds, toilets, markets, communities, centre, *,
-                               as_of: date, rng, crs) -> gpd.GeoDataFrame:
-    """The 87 field-inspection points with their latest result and open problems."""
+                               rng, crs, counts: dict[str, int] | None = None) -> gpd.GeoDataFrame:
+    """Field-inspection points of every type (``counts``; 平城区's 87 by default). Their results
+    are not stored here: they come from the generated inspection records (``demo.history``)."""
+    counts = POINT_TYPE_COUNTS if counts is None else counts
     mid = edges.geometry.interpolate(0.5, normalized=True)
     edge_d = _dist(mid.x, mid.y, centre)
     node_x, node_y = nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()
@@ -354,7 +377,9 @@ def generate_inspection_points(nodes, edges, compounds, toilets, markets, commun
         idx = rng.choice(np.flatnonzero(mask), k, replace=False)
         return [(mid.iloc[i], edges["road_name"].iloc[i]) for i in idx]
 
-    for ptype, count in POINT_TYPE_COUNTS.items():
+    for ptype, count in counts.items():
+        if count == 0:
+            continue
         if ptype == "集贸市场":
             for i in rng.choice(len(markets), count, replace=False):
                 add(ptype, markets.geometry.iloc[i], markets["market_name"].iloc[i])
@@ -396,27 +421,15 @@ def generate_inspection_points(nodes, edges, compounds, toilets, markets, commun
             idx = _pick_nodes(nodes, centre, count, power=0.4, floor=0.05, rng=rng, mask=mask)
             for i in idx:
                 stem = STEMS[int(rng.integers(len(STEMS)))]
-                name = _NAME_PATTERNS[ptype].format(stem=stem, n=int(rng.integers(1, 60)))
+                name = _NAME_PATTERNS[ptype].format(stem=stem, n=int(rng.integers(1, 60)),
+                                                    district=_district(centre))
                 add(ptype, shapely.Point(node_x[i] + 15, node_y[i] + 15), name)
 
     points = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
     n = len(points)
-    result = rng.choice(np.array(["达标", "不达标", "未测评"]), n, p=[0.62, 0.28, 0.10])
-    open_problems = np.where(result == "不达标", 1 + rng.poisson(1.5, n),
-                             np.where((result == "达标") & (rng.random(n) < 0.2), 1, 0))
-    check_date = [None if r == "未测评" else (as_of - timedelta(days=int(rng.integers(0, 80))))
-                  .isoformat() for r in result]
-    summaries = []
-    for ptype, count in zip(points["point_type"], open_problems):
-        pool = PROBLEMS.get(ptype, GENERIC_PROBLEMS)
-        picks = rng.choice(np.array(pool), min(int(count), len(pool)), replace=False)
-        summaries.append("；".join(picks.tolist()))
-    points["point_id"] = [f"CP{i + 1:03d}" for i in range(n)]
+    district = _district(centre)
+    points["point_id"] = [f"CP{_tag(centre)}{i + 1:03d}" for i in range(n)]
     points["point_name"] = _deduplicate(points["point_name"].tolist())
-    points["responsible_unit"] = points["point_type"].map(RESPONSIBLE_UNITS)
+    points["responsible_unit"] = points["point_type"].map(RESPONSIBLE_UNITS).str.replace("平城区", district)
     points["responsible_person"] = person_names(rng, n)
-    points["latest_result"] = result
-    points["latest_check_date"] = check_date
-    points["open_problems"] = open_problems.astype(int)
-    points["problem_summary"] = summaries
     return points

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.workflow import FINAL_STATES
+
 
 @dataclass(frozen=True)
 class Ratio:
@@ -34,9 +36,9 @@ def inspection_pass_rate(points: pd.DataFrame) -> Ratio:
     return Ratio(passed, measured)
 
 
-def open_problem_count(points: pd.DataFrame) -> int:
-    """Sum of open (未整改) problems over the inspection points."""
-    return int(points["open_problems"].fillna(0).sum())
+def open_problems(cases: pd.DataFrame) -> int:
+    """未整改问题: ledger cases not yet 结案/作废/不予立案 (the same number on every page)."""
+    return int((~cases["state"].isin(FINAL_STATES)).sum())
 
 
 def parking_progress(sections: pd.DataFrame) -> Ratio:
@@ -50,31 +52,31 @@ def count_by(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[s
     return {value: int(counts.get(value, 0)) for value in order}
 
 
-def street_ranking(points: pd.DataFrame, streets: pd.DataFrame) -> pd.DataFrame:
-    """街道 ranked by 达标率 (best first), with the counts behind each rate.
+def area_ranking(points: pd.DataFrame, cases: pd.DataFrame, areas: pd.DataFrame, *,
+                 code_col: str, name_col: str) -> pd.DataFrame:
+    """Areas (区, 街道, 社区 or 网格: ``code_col``/``name_col``) ranked by 达标率, best first.
 
-    Columns: rank, street_code, street_name, measured, passed, pass_rate (0–1, NaN when no
-    point was inspected), open_problems. Ties in rate rank by fewer open problems, then code.
-    Streets with no inspected point come last, unranked.
+    Columns: rank, code, name, measured, passed, pass_rate (0–1, NaN when no point was
+    inspected), open_problems (open ledger cases located in the area). Ties in rate rank by fewer
+    open problems, then code. Areas with no inspected point come last, unranked.
     """
     result = points["latest_result"]
     per = pd.DataFrame({
-        "street_code": points["street_code"],
-        "passed": (result == "达标").astype(int),
-        "measured": result.isin(["达标", "不达标"]).astype(int),
-        "open_problems": points["open_problems"].fillna(0).astype(int),
-    }).groupby("street_code").sum()
-    table = streets[["street_code", "street_name"]].drop_duplicates("street_code").set_index(
-        "street_code").join(per, how="left").fillna({"passed": 0, "measured": 0, "open_problems": 0})
-    table = table.astype({"passed": int, "measured": int, "open_problems": int})
+        "code": points[code_col].to_numpy(),
+        "passed": (result == "达标").astype(int).to_numpy(),
+        "measured": result.isin(["达标", "不达标"]).astype(int).to_numpy(),
+    }).groupby("code").sum()
+    open_cases = cases[~cases["state"].isin(FINAL_STATES)].groupby(code_col).size()
+    table = areas[[code_col, name_col]].drop_duplicates(code_col).rename(
+        columns={code_col: "code", name_col: "name"}).set_index("code").join(per, how="left")
+    table = table.fillna({"passed": 0, "measured": 0}).astype({"passed": int, "measured": int})
+    table["open_problems"] = open_cases.reindex(table.index, fill_value=0).astype(int)
     table["pass_rate"] = np.where(table["measured"] > 0,
                                   table["passed"] / table["measured"].where(table["measured"] > 0, 1),
                                   np.nan)
     table = table.reset_index().sort_values(
-        ["pass_rate", "open_problems", "street_code"], ascending=[False, True, True],
-        na_position="last")
+        ["pass_rate", "open_problems", "code"], ascending=[False, True, True], na_position="last")
     ranked = table["pass_rate"].notna()
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
     table.loc[ranked, "rank"] = np.arange(1, ranked.sum() + 1)
-    return table[["rank", "street_code", "street_name", "measured", "passed", "pass_rate",
-                  "open_problems"]].reset_index(drop=True)
+    return table[["rank", "code", "name", "measured", "passed", "pass_rate", "open_problems"]].reset_index(drop=True)

@@ -49,6 +49,7 @@ BANDS: dict[str, tuple[str, str | None]] = {
     "custom": ("自定义距离", None),
 }
 AREA_LEVELS = {"grids": ("网格", "grid_code", "grid_name"),
+               "districts": ("区", "district_code", "district_name"),
                "communities": ("社区", "community_code", "community_name"),
                "streets": ("街道", "street_code", "street_name")}
 

@@ -19,7 +19,7 @@ FIGURES = ("pass_rate", "open_problems", "parking_progress", "toilets", "markets
            "inspection_points", "problems_closed")
 CHARTS = ("parking_progress", "problems")
 THEMES = ("inspection_points", "toilet_coverage", "market_coverage", "parking")
-VIEW_KINDS = ("city", "streets", "theme")
+VIEW_KINDS = ("city", "districts", "streets", "theme")
 BANDS = ("5min", "10min", "15min", "standard")
 MIN_INTERVAL_S = 0.2
 
@@ -30,6 +30,7 @@ class ViewSpec:
     title: str = ""
     theme: str = ""
     band: str = "standard"
+    district: str = ""   # for kind "streets": only this district's 街道 (its adcode); "" = all
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,12 @@ def load_wall_config(path: Path | str | None = None) -> WallConfig:
         if kind == "theme":
             _choice(path, f"第 {i} 个 [[views]] 的 theme", theme, THEMES)
         band = _choice(path, f"第 {i} 个 [[views]] 的 band", view.get("band", "standard"), BANDS)
-        views.append(ViewSpec(kind=kind, title=str(view.get("title", "")), theme=theme, band=band))
+        district = str(view.get("district", ""))
+        if district and not (district.isdigit() and len(district) == 6):
+            raise CityDataError(f"大屏配置 {path} 中第 {i} 个 [[views]] 的 district 应为 6 位行政区划代码，"
+                                f"现为 “{district}”。")
+        views.append(ViewSpec(kind=kind, title=str(view.get("title", "")), theme=theme, band=band,
+                              district=district))
     if not views:
         raise CityDataError(f"大屏配置 {path} 中至少需要一个 [[views]]。")
     return WallConfig(

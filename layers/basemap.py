@@ -17,13 +17,13 @@ KEY = "basemap"
 TITLE = "底图：行政区划与道路"
 
 
-def _admin_style(focus_adcode: str, *, fill: bool = True):
+def _admin_style(focus_adcodes: set[str], *, fill: bool = True):
     """Outline style; over tiles (``fill=False``) the districts are outlines only."""
     def fn(feature: dict) -> dict:
         props = feature["properties"]
         if props.get("level") == "city":
             return {"color": "#6d5d4b", "weight": 2, "dashArray": "8 6", "fill": False}
-        focus = props.get("adcode") == focus_adcode
+        focus = props.get("adcode") in focus_adcodes
         return {"color": "#5d4037" if focus else "#9e9184", "weight": 4 if focus else 1.5,
                 "fill": fill, "fillColor": "#f8f6f1" if focus else "#ddd8cc",
                 "fillOpacity": 1.0 if focus else 0.6}
@@ -36,12 +36,14 @@ def _road_style(feature: dict) -> dict:
 
 
 def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
-                     focus_adcode: str, shift: DisplayShift | None = None,
+                     focus_adcodes, shift: DisplayShift | None = None,
                      fill_districts: bool = True) -> folium.FeatureGroup:
-    """Outlines of the city and its districts (focus district highlighted), roads, labels."""
+    """Outlines of the city and its districts (the ``focus_adcodes`` districts highlighted),
+    roads, and the other districts' names."""
+    focus_adcodes = {focus_adcodes} if isinstance(focus_adcodes, str) else set(focus_adcodes)
     group = folium.FeatureGroup(name=TITLE, show=True)
     folium.GeoJson(to_feature_collection(admin, ["adcode", "name", "level"], shift=shift),
-                   style_function=_admin_style(focus_adcode, fill=fill_districts),
+                   style_function=_admin_style(focus_adcodes, fill=fill_districts),
                    interactive=False).add_to(group)
     if roads is not None and len(roads):
         folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
@@ -52,7 +54,7 @@ def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
     if shift is not None:
         lon, lat = shift(lon, lat)
     labels = [(float(la), float(lo), str(n)) for lo, la, n, code in
-              zip(lon, lat, districts["name"], districts["adcode"]) if code != focus_adcode]
+              zip(lon, lat, districts["name"], districts["adcode"]) if code not in focus_adcodes]
     if labels:
         NameLabels(labels, css_class="cc-label-district").add_to(group)
     return group

@@ -170,7 +170,7 @@ def build_coverage_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], 
     fmap = new_map(min_zoom=9, max_zoom=18)
     fmap.get_root().header.add_child(map_css())
     basemap.to_feature_group(city["admin_boundaries"], city["roads"],
-                             focus_adcode=meta.get("adcode", "")).add_to(fmap)
+                             focus_adcodes=set(city["districts"]["district_code"])).add_to(fmap)
     areas_group(areas, level_title, area_name_col, code_col).add_to(fmap)
     if service_area is not None:
         service_area_group(service_area, f"{facility_title}步行服务范围（{result.cutoff_m:.0f} 米）").add_to(fmap)

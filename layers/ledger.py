@@ -8,6 +8,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.ledger_kpi import is_overdue
 from layers.controls import LegendItem, LegendSection
 from layers.geojson import geojson_group
 
@@ -19,8 +20,7 @@ OVERDUE_COLOR = "#d50000"
 
 def cases_frame(cases: pd.DataFrame, *, as_of: datetime) -> gpd.GeoDataFrame:
     located = cases[cases["lon"].notna() & cases["lat"].notna()].copy()
-    located["overdue"] = located["deadline"].notna() & (located["deadline"] < as_of) & \
-        ~located["state"].isin(["结案", "作废", "不予立案"])
+    located["overdue"] = is_overdue(located, as_of)
     located["overdue_text"] = located["overdue"].map({True: "超期", False: ""})
     located["deadline_text"] = located["deadline"].dt.strftime("%Y-%m-%d %H:%M").fillna("—")
     return gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs="EPSG:4326")

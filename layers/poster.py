@@ -227,7 +227,7 @@ def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> plt.Figure
     fig.patch.set_facecolor("#0b1a2b")
     ax.set_facecolor("#11263d")
     colors = ["#1a9850" if r >= 0.8 else "#fdae61" if r >= 0.6 else "#d73027" for r in ranked["pass_rate"]]
-    ax.barh(ranked["street_name"], ranked["pass_rate"] * 100, color=colors)
+    ax.barh(ranked["name"], ranked["pass_rate"] * 100, color=colors)
     for y, (rate, p, m) in enumerate(zip(ranked["pass_rate"], ranked["passed"], ranked["measured"])):
         ax.text(rate * 100 + 1, y, f"{rate * 100:.1f}%（{p}/{m}）", va="center", color="#e6edf3", fontsize=9)
     ax.set_xlim(0, 118)

@@ -17,7 +17,7 @@ def build_preview_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str],
     fmap = new_map(min_zoom=8, max_zoom=18)
     fmap.get_root().header.add_child(map_css())
     basemap.to_feature_group(city["admin_boundaries"], city["roads"],
-                             focus_adcode=meta.get("adcode", "")).add_to(fmap)
+                             focus_adcodes=set(city["districts"]["district_code"])).add_to(fmap)
     fields = {c: c for c in records.columns if c not in ("geometry",)}
     group = geojson_group(records, name="导入预览", popup_fields=fields,
                           tooltip_fields={"name": "名称"} if "name" in records.columns else {},

@@ -134,8 +134,7 @@ def build_wall_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], conf
     root = fmap.get_root()
     root.header.add_child(map_css())
     root.header.add_child(folium.Element(WALL_CSS))
-    adcode = meta.get("adcode", "")
-    basemap.to_feature_group(city["admin_boundaries"], city["roads"], focus_adcode=adcode).add_to(fmap)
+    basemap.to_feature_group(city["admin_boundaries"], city["roads"], focus_adcodes=set(city["districts"]["district_code"])).add_to(fmap)
 
     streets = city["streets"]
     street_group = geojson_group(streets, name="街道", popup_fields={"street_name": "街道"},
@@ -156,8 +155,7 @@ def build_wall_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], conf
     for group in groups.values():
         group.add_to(fmap)
 
-    district = city["admin_boundaries"]
-    district = district[district["adcode"] == adcode]
+    district = city["districts"]
     legends = {
         "points": [inspection_points.legend_section(city["inspection_points"])],
         "toilets": [public_toilets.legend_section(city["public_toilets"])],
@@ -174,9 +172,15 @@ def build_wall_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], conf
     views = []
     for spec in config.views:
         if spec.kind == "city":
-            views.append(view(spec.title or "全区总览", _bounds(district), city_layers, city_legend))
+            views.append(view(spec.title or "全市总览", _bounds(district), city_layers, city_legend))
+        elif spec.kind == "districts":
+            for row in district.sort_values("district_code").itertuples():
+                one = district[district["district_code"] == row.district_code]
+                views.append(view(f"{row.district_name}", _bounds(one), city_layers, city_legend,
+                                  sub=f"{row.district_code} · {note}"))
         elif spec.kind == "streets":
-            for row in streets.sort_values("street_code").itertuples():
+            chosen = streets if not spec.district else streets[streets["district_code"] == spec.district]
+            for row in chosen.sort_values("street_code").itertuples():
                 one = streets[streets["street_code"] == row.street_code]
                 views.append(view(f"{row.street_name}", _bounds(one), city_layers, city_legend,
                                   sub=f"{row.street_code} · {note}"))

@@ -2,7 +2,9 @@
 # Sets up everything the dashboard needs, on a fresh machine or again (idempotent):
 #   1. a Python virtual environment .venv with requirements.txt;
 #   2. the map's front-end assets from the npm registry, copied to static/vendor (served by the app);
-#   3. the generated demo city data/demo/datong_pingcheng.gpkg (rebuilt when its generator changes).
+#   3. the embedded store data/store/city.gpkg with the generated demo city 大同市, created on the
+#      first run (never overwritten: it is the system of record; `python -m demo.build --rebuild`
+#      starts it again). With $CHUANGCHENG_STORE_URL set (e.g. PostgreSQL), nothing is generated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,9 +55,10 @@ if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   fi
 fi
 
-gpkg=data/demo/datong_pingcheng.gpkg
-if [ ! -f "$gpkg" ] || [ -n "$(find demo geo data/sources -newer "$gpkg" -type f -print -quit)" ]; then
-  log "generating the demo city (大同市平城区)"
-  .venv/bin/python -m demo.build --out "$gpkg"
+if [ -z "${CHUANGCHENG_STORE_URL:-}" ]; then
+  if [ ! -f data/store/city.gpkg ]; then
+    log "generating the demo city (大同市, four urban districts) into data/store/city.gpkg"
+  fi
+  .venv/bin/python -m demo.build --if-missing
 fi
 log "ready"

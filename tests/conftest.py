@@ -1,41 +1,84 @@
-"""Shared fixtures. The demo city is built once per test run into a temporary file, so tests
-never depend on (or change) the file the dashboard serves."""
+"""Shared fixtures. The demo city is built once per test run into a temporary store; tests that
+write get their own copy, so no test depends on (or changes) the store the dashboard serves."""
 
 from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import date, datetime, time
 
 import geopandas as gpd
 import pytest
 import shapely
 
-from geo import citydata
+DEMO_AS_OF = date(2026, 11, 20)   # the demo history's last day in tests (fixed: exact answers)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def ledger_in_tmp(tmp_path_factory):
-    """Pages and the browser tests' app server use a throwaway ledger, never data/demo's."""
-    import os
+def _checkpoint(url: str) -> None:
+    import sqlalchemy as sa
 
-    path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite"
-    os.environ["CHUANGCHENG_LEDGER_URL"] = f"sqlite:///{path}"
-    yield
-    os.environ.pop("CHUANGCHENG_LEDGER_URL", None)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def demo_city_path(tmp_path_factory):
+def demo_build():
+    """The generated demo city (layers, records and meta), built once."""
     from demo.build import build_city
 
-    layers, meta = build_city()
-    path = tmp_path_factory.mktemp("city") / "demo.gpkg"
-    citydata.write_city(path, layers, meta)
+    return build_city(as_of=DEMO_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(tmp_path_factory, demo_build):
+    """A store file holding the demo city; never written by tests (copy it first)."""
+    import store
+    from demo.build import load_into_store
+
+    path = tmp_path_factory.mktemp("store") / "demo.gpkg"
+    engine = store.open_store(f"sqlite:///{path}")
+    load_into_store(engine, demo_build)
+    engine.dispose()
+    _checkpoint(f"sqlite:///{path}")
     return path
 
 
+def copy_store(source, folder) -> str:
+    """A private, writable copy of a store file; returns its URL."""
+    target = folder / f"store-{uuid.uuid4().hex[:8]}.gpkg"
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def demo_store_url(demo_store_file, tmp_path):
+    """The URL of a private copy of the demo store (write to it freely)."""
+    return copy_store(demo_store_file, tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_store(demo_store_file, tmp_path_factory):
+    """Pages (AppTest) and the browser tests' app server use a session copy of the demo store,
+    never data/store's."""
+    url = copy_store(demo_store_file, tmp_path_factory.mktemp("app-store"))
+    os.environ["CHUANGCHENG_STORE_URL"] = url
+    yield url
+    os.environ.pop("CHUANGCHENG_STORE_URL", None)
+
+
 @pytest.fixture(scope="session")
-def demo_city(demo_city_path):
-    """Every registered layer of the demo city (EPSG:4326) and its meta table."""
-    frames = {name: citydata.read_layer(name, demo_city_path) for name in citydata.LAYER_NAMES}
-    return frames, citydata.read_meta(demo_city_path)
+def demo_city(demo_store_file):
+    """The assembled demo city as the pages see it on the demo's last day."""
+    import store
+    from store.city import load_city
+
+    engine = store.open_store(f"sqlite:///{demo_store_file}")
+    city = load_city(engine, as_of=datetime.combine(DEMO_AS_OF, time(23, 59)))
+    engine.dispose()
+    return city
 
 
 def square(x0: float, y0: float, size: float = 1.0) -> shapely.Polygon:
@@ -46,6 +89,7 @@ def square(x0: float, y0: float, size: float = 1.0) -> shapely.Polygon:
 def two_grids():
     """Two 0.01° grid cells side by side near Datong (EPSG:4326), in two streets."""
     return gpd.GeoDataFrame({
+        "district_code": ["140213", "140213"], "district_name": ["平城区", "平城区"],
         "street_code": ["140213001", "140213002"], "street_name": ["甲街道", "乙街道"],
         "community_code": ["140213001001", "140213002001"], "community_name": ["一社区", "二社区"],
         "grid_code": ["140213001001001", "140213002001001"], "grid_name": ["一网格", "二网格"],
@@ -53,15 +97,13 @@ def two_grids():
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_city_path):
-    """The dashboard running on a free loopback port with the test's demo city (browser tests)."""
-    import shutil
-
+def app_url(app_store):
+    """The dashboard running on a free loopback port with the test's demo store (browser tests)."""
     from scripts.screenshot import running_app
 
     if not shutil.which("chromium"):
         pytest.fail("没有 chromium：请运行 scripts/install_browser.sh（scripts/test.sh 会自动安装）。")
-    with running_app(env={"CHUANGCHENG_CITY_DATA": str(demo_city_path)}) as url:
+    with running_app(env={"CHUANGCHENG_STORE_URL": app_store}) as url:
         yield url
 
 
@@ -74,3 +116,36 @@ def postgres_url():
         pytest.fail("没有 PostgreSQL/PostGIS：请运行 scripts/install_postgres.sh（scripts/test.sh 会自动安装）。")
     with pg.throwaway_postgres() as url:
         yield url
+
+
+@pytest.fixture
+def fresh_pg_url(postgres_url, request):
+    """A new empty PostGIS database for this test."""
+    from tests import pg
+
+    return pg.fresh_database(postgres_url, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty, migrated store on each backend."""
+    import store
+
+    url = (f"sqlite:///{tmp_path / 'store.gpkg'}" if request.param == "sqlite"
+           else request.getfixturevalue("fresh_pg_url"))
+    store.open_store(url).dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_pg_url(postgres_url, demo_build):
+    """The demo city loaded into a PostGIS database (read-only for tests)."""
+    import store
+    from demo.build import load_into_store
+    from tests import pg
+
+    url = pg.fresh_database(postgres_url, "demo_city")
+    engine = store.open_store(url)
+    load_into_store(engine, demo_build)
+    engine.dispose()
+    return url

@@ -64,7 +64,7 @@ def _zoom_in_and_click_a_point(page, frame):
 
 
 def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     out = ARTIFACTS / "dashboard-1920x1080.png"
     result = capture(app_url, out, width=1920, height=1080, after_load=_zoom_in_and_click_a_point)
     print(f"\n冷启动到地图画出：{result['seconds_to_map']:.1f} 秒；页面传输 "
@@ -89,7 +89,7 @@ def test_dashboard_at_3840x2160(app_url):
 
 
 def test_coverage_page_is_offline_and_draws_compounds(app_url, demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     out = ARTIFACTS / "coverage-1920x1080.png"
     result = capture(app_url + "coverage", out, width=1920, height=1080, settle_ms=2500)
     assert result["outside_requests"] == []

@@ -42,7 +42,7 @@ def _carousel_advances(page, frame):
 
 @pytest.mark.parametrize("width, height", [(1920, 1080), (3840, 2160)])
 def test_wall_screen_fills_the_screen_offline_and_rotates(app_url, demo_city, width, height):
-    frames, _ = demo_city
+    frames = demo_city.frames
     out = ARTIFACTS / f"wall-{width}x{height}.png"
     result = capture(app_url + "wall", out, width=width, height=height, settle_ms=2500,
                      after_load=_carousel_advances)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
 import streamlit as st
 
-from geo.ledger import auth, store
-from geo.ledger.workflow import Actor
-from ui.ledger_data import sso_header
+from geo.workflow import Actor
+from store import accounts, auth
+from ui.settings import sso_header
+from ui.widgets import md_text
 
 
 def sign_in_form(engine) -> Actor | None:
@@ -19,22 +19,29 @@ def sign_in_form(engine) -> Actor | None:
     header = sso_header()
     if header and st.context.headers.get(header):
         username = st.context.headers.get(header)
-        with engine.connect() as conn:
-            row = conn.execute(sa.text("SELECT username, role, unit FROM users WHERE username = :u"),
-                               {"u": username}).mappings().first()
-        if row:
-            st.session_state["actor"] = Actor(row["username"], row["role"], row["unit"])
-            return st.session_state["actor"]
-        st.error(f"单点登录用户 “{username}” 没有台账账号，请联系管理员。")
+        actor = accounts.find_user(engine, username)
+        if actor is not None:
+            st.session_state["actor"] = actor
+            return actor
+        st.error(f"单点登录用户 “{username}” 没有账号，请联系管理员。")
         return None
     with st.form("sign_in"):
-        st.markdown("#### 登录问题台账")
+        st.markdown("#### 登录")
         username = st.text_input("用户名", key="login_user")
         password = st.text_input("密码", type="password", key="login_password")
         if st.form_submit_button("登录", type="primary"):
             try:
-                st.session_state["actor"] = store.sign_in(engine, username.strip(), password, now=time.time())
+                st.session_state["actor"] = accounts.sign_in(engine, username.strip(), password, now=time.time())
                 st.rerun()
             except auth.AuthError as exc:
                 st.error(str(exc))
     return None
+
+
+def sign_out_button(actor: Actor, key: str = "sign_out") -> None:
+    left, right = st.columns([4, 1])
+    unit = f"，{actor.unit}" if actor.unit else ""
+    left.caption(f"当前用户：{md_text(actor.username)}（{actor.role}{md_text(unit)}）")
+    if right.button("退出登录", key=key):
+        st.session_state.pop("actor", None)
+        st.rerun()

@@ -1,52 +1,86 @@
-"""Cached access to the city file for the pages.
+"""The store for the pages: one engine per server, the city cached per data version and date.
 
-The city's frames are cached once per file version as a shared read-only resource
-(``st.cache_resource``): the pages only filter them (which copies) and never modify them.
+Every page reads through :func:`load_city`. Its cache key is the store's data version (layer
+versions and change counters, two tiny queries per run) and the date shown, so a commit, an
+inspection or a ledger move made anywhere — this session, another one, another server on the
+same PostgreSQL — is picked up on the next run; :func:`live_refresh` makes that next run happen
+within seconds on every open page.
 """
 
 from __future__ import annotations
 
-import geopandas as gpd
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
 import streamlit as st
 
-from geo import citydata
+import store
 from geo.network import WalkNetwork, build_network
 from geo.standards import load_standards
-from layers.battle_map import CITY_LAYERS_USED
+from store import changes, layers
+from store.city import CityState, layer_versions_at
+from store.city import load_city as _load_city
+from ui.settings import store_url
 
-COVERAGE_LAYERS = ("compounds",)
-
-
-def city_file_version() -> tuple[str, float]:
-    """(path, modification time) of the city file: the cache key, so a rebuilt file reloads."""
-    path = citydata.resolve_path()
-    return str(path), path.stat().st_mtime if path.exists() else 0.0
+REFRESH_S = 3.0
 
 
-@st.cache_resource(show_spinner="正在读取城市数据…")
-def _load(path: str, _mtime: float) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    frames = {name: citydata.read_layer(name, path)
-              for name in (*CITY_LAYERS_USED, *COVERAGE_LAYERS)}
-    return frames, citydata.read_meta(path)
+@st.cache_resource(show_spinner="正在打开数据库…")
+def _engine(url: str) -> sa.Engine:
+    return store.open_store(url)
 
 
-def load_city() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
-    """The frames used by the battle map and the meta table of the configured city file."""
-    path, mtime = city_file_version()
-    return _load(path, mtime)
+def engine() -> sa.Engine:
+    """The store of this server (migrated on first use)."""
+    return _engine(store_url())
 
 
-@st.cache_resource(show_spinner="正在构建步行路网…")
-def _network(path: str, _mtime: float) -> WalkNetwork:
-    return build_network(citydata.read_layer("walk_nodes", path), citydata.read_layer("walk_edges", path))
+def data_version() -> changes.DataVersion:
+    return changes.data_version(engine())
+
+
+def moment(day: date | None) -> datetime | None:
+    """The end of ``day`` (its records all count), or None for now."""
+    return None if day is None or day >= date.today() else datetime.combine(day, time(23, 59, 59))
+
+
+@st.cache_resource(max_entries=6, show_spinner="正在读取城市数据…")
+def _city(url: str, as_of: datetime | None, today: date, versions: tuple, _version: changes.DataVersion) -> CityState:
+    return _load_city(_engine(url), as_of, dict(versions))
+
+
+def load_city(day: date | None = None) -> CityState:
+    """The city on ``day`` (None or today: now), shared read-only between sessions."""
+    as_of = moment(day)
+    version = data_version()
+    versions = tuple(sorted(layer_versions_at(engine(), as_of).items())) if as_of else version.layers
+    return _city(store_url(), as_of, date.today(), versions + version.counters, version)
+
+
+@st.cache_resource(max_entries=2, show_spinner="正在构建步行路网…")
+def _network(url: str, nodes_version: int, edges_version: int) -> WalkNetwork:
+    frames = layers.read_layers(_engine(url), ["walk_nodes", "walk_edges"])
+    return build_network(frames["walk_nodes"], frames["walk_edges"])
 
 
 def load_network() -> WalkNetwork:
-    """The walking graph of the configured city file, built once and shared (read-only)."""
-    path, mtime = city_file_version()
-    return _network(path, mtime)
+    """The walking graph of the store's current network, built once per network version."""
+    version = data_version()
+    return _network(store_url(), version.layer("walk_nodes"), version.layer("walk_edges"))
 
 
 def load_thresholds():
     """The thresholds table (defaults plus the city's overrides); small, read on every run."""
     return load_standards()
+
+
+def live_refresh(interval_s: float = REFRESH_S) -> None:
+    """Rerun this page within ``interval_s`` of any change to the store (by anyone)."""
+    seen = data_version()
+
+    @st.fragment(run_every=interval_s)
+    def _watch() -> None:
+        if data_version() != seen:
+            st.rerun(scope="app")
+
+    _watch()

@@ -67,14 +67,22 @@ def _rate_color(rate: float) -> str:
     return "#1a9850" if rate >= 0.8 else "#fdae61" if rate >= 0.6 else "#d73027"
 
 
-def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podium: int = 3,
-                 podium_only: bool = False) -> str:
-    """The 街道 ranking by 达标率: 红榜 (best ``podium``) and 黑榜 (worst ``podium``) tagged.
+def podium_size(n_ranked: int) -> int:
+    """How many go on the 红榜 and on the 黑榜: three each from nine ranked areas up, else
+    "一红一黑" (one each), so the two lists never share an area."""
+    return 3 if n_ranked >= 9 else 1 if n_ranked >= 2 else 0
+
+
+def ranking_html(table: pd.DataFrame, *, level_title: str = "街道", selected_code: str | None = None,
+                 podium: int | None = None, podium_only: bool = False) -> str:
+    """An area ranking by 达标率 (``geo.kpi.area_ranking``): 红榜 (best ``podium``) and 黑榜
+    (worst ``podium``) tagged; ``podium`` defaults to :func:`podium_size`.
 
     ``podium_only`` keeps just those rows (the wall screen's compact 红黑榜).
     """
     ranked = table[table["rank"].notna()]
     n_ranked = len(ranked)
+    podium = podium_size(n_ranked) if podium is None else podium
     rows = []
     for row in table.itertuples(index=False):
         if podium_only and (pd.isna(row.rank) or podium < row.rank <= n_ranked - podium):
@@ -83,7 +91,7 @@ def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podiu
         if pd.notna(row.rank):
             if row.rank <= podium:
                 tag = '<span class="cc-tag red">红榜</span>'
-            elif n_ranked > 2 * podium and row.rank > n_ranked - podium:
+            elif n_ranked >= 2 * podium and row.rank > n_ranked - podium:
                 tag = '<span class="cc-tag black">黑榜</span>'
         if pd.isna(row.pass_rate):
             rate_cell = "无测评"
@@ -91,11 +99,20 @@ def ranking_html(table: pd.DataFrame, *, selected_code: str | None = None, podiu
             pct = row.pass_rate * 100
             rate_cell = (f'<span class="cc-bar"><span style="width:{pct:.0f}%;background:'
                          f'{_rate_color(row.pass_rate)}"></span></span>{pct:.1f}%')
-        cls = ' class="cc-sel"' if row.street_code == selected_code else ""
+        cls = ' class="cc-sel"' if row.code == selected_code else ""
         rank_text = "—" if pd.isna(row.rank) else str(int(row.rank))
         rows.append(
-            f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row.street_name))} {tag}</td>"
+            f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row.name))} {tag}</td>"
             f"<td>{rate_cell}</td><td>{int(row.passed)}/{int(row.measured)}</td>"
             f"<td>{int(row.open_problems)}</td></tr>")
-    return ('<table class="cc-rank"><thead><tr><th>名次</th><th>街道</th><th>达标率</th>'
-            '<th>达标/已测</th><th>问题</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    return (f'<table class="cc-rank"><thead><tr><th>名次</th><th>{html.escape(level_title)}</th><th>达标率</th>'
+            '<th>达标/已测</th><th>未整改</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~:"})
+
+
+def md_text(value: object) -> str:
+    """A user string made safe for ``st.markdown``/``st.caption``: HTML escaped and every
+    markdown character escaped, so it shows as typed and never becomes a link or an image."""
+    return html.escape(str(value), quote=False).translate(_MD_SPECIAL)

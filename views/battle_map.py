@@ -1,27 +1,25 @@
-"""作战挂图: the whole district on one map with the campaign's key figures beside it."""
+"""作战挂图: the whole city on one map with the campaign's key figures, on any date."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import kpi
-from geo.areas import AreaFilter, filter_area
+from geo import kpi, ledger_kpi
+from geo.areas import AreaFilter, LEVEL_TITLES, filter_area
 from geo.lookup import grid_at, nearest_feature
 from layers import inspection_points, markets, public_toilets
 from layers.assets import missing_vendor_files
-from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, generated_note
+from layers.battle_map import (MISSION_LAYERS, MapRequest, area_title, build_battle_map,
+                               generated_note)
 from layers.tiles import BASEMAPS, display_to_wgs84
-from ui.data import load_city
-from ui.ledger_data import ledger_engine
+from ui.controls import area_control, date_control
+from ui.data import live_refresh, load_city
 from ui.settings import tianditu_key
 from ui.widgets import PAGE_CSS, Tile, header_html, ranking_html, tiles_html
 
-ALL = "全区"
 CLICK_LAYERS = {
     "inspection_points": ("测评点位", inspection_points.POPUP_FIELDS),
     "markets": ("农贸市场", markets.POPUP_FIELDS),
@@ -32,22 +30,9 @@ CLICK_LAYERS = {
                                       "painted_bays": "已施划泊位"}),
 }
 CLICK_TOLERANCE_M = 60.0
-
-
 def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str]]:
-    streets = city["streets"].sort_values("street_code")
     st.sidebar.header("区域")
-    street_names = dict(zip(streets["street_code"], streets["street_name"]))
-    street = st.sidebar.selectbox("街道（乡镇）", [ALL, *street_names],
-                                  format_func=lambda c: street_names.get(c, c), key="street")
-    community = ALL
-    if street != ALL:
-        comms = city["communities"][city["communities"]["street_code"] == street]
-        comm_names = dict(zip(comms["community_code"], comms["community_name"]))
-        community = st.sidebar.selectbox("社区（村）", [ALL, *comm_names],
-                                         format_func=lambda c: comm_names.get(c, c), key="community")
-    area = AreaFilter(None if street == ALL else street, None if community == ALL else community)
-
+    area = area_control(city.frames)
     st.sidebar.header("图层")
     layers = st.sidebar.multiselect("显示的图层", list(MISSION_LAYERS), default=list(MISSION_LAYERS),
                                     format_func=MISSION_LAYERS.get, key="layers")
@@ -63,35 +48,27 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
     return area, basemap, frozenset(layers)
 
 
-def _ledger_tile(area: AreaFilter, as_of) -> Tile:
-    """问题台账's 按期结案率 for the area (the ledger database, not the inspection points)."""
-    from geo.ledger import kpi as ledger_kpi
-    from geo.ledger import store
-    from geo.ledger.workflow import LEADER, Actor
-
-    cases = store.read_cases(ledger_engine(as_of), Actor("dashboard", LEADER))
-    cases = filter_area(cases, area)
-    f = ledger_kpi.ledger_figures(cases, as_of=as_of)
-    return Tile("问题按期结案率", f["on_time_rate"].percent_text(),
-                f"按期 {f['on_time_rate'].numerator} / 应结案 {f['due']} · 超期 {f['overdue']}（问题台账）",
-                "#6d4c41")
-
-
-def _tiles(data) -> list[Tile]:
+def campaign_tiles(data, as_of) -> list[Tile]:
+    """The 作战挂图's KPI tiles for the (filtered) frames, each with the counts behind it."""
     points = data["inspection_points"]
+    cases = data["cases"]
     rate = kpi.inspection_pass_rate(points)
     parking = kpi.parking_progress(data["parking_sections"])
     toilets = kpi.count_by(data["public_toilets"], "kind", ("固定公厕", "移动公厕", "共享卫生间"))
     dry = int((data["public_toilets"]["flush_type"] == "旱厕").sum())
     market_counts = kpi.count_by(data["markets"], "upgrade_status", ("已改造", "改造中", "未改造"))
     unmeasured = int((points["latest_result"] == "未测评").sum())
-    failing = int((points["latest_result"] == "不达标").sum())
+    open_total = kpi.open_problems(cases)
+    linked = int(points["open_problems"].sum())
+    ledger = ledger_kpi.ledger_figures(cases, as_of=as_of)
     return [
         Tile("测评点位达标率", rate.percent_text(),
              f"达标 {rate.numerator} / 已测评 {rate.denominator}（{len(points)} 个点位，未测评 {unmeasured}）",
              "#1a9850"),
-        Tile("未整改问题", f"{kpi.open_problem_count(points):,}",
-             f"分布在 {failing} 个不达标点位及部分达标点位", "#d73027"),
+        Tile("未整改问题", f"{open_total:,}",
+             f"问题台账在办案件；其中 {linked} 件关联测评点位，超期 {ledger['overdue']} 件", "#d73027"),
+        Tile("问题按期结案率", ledger["on_time_rate"].percent_text(),
+             f"按期 {ledger['on_time_rate'].numerator} / 应结案 {ledger['due']}（问题台账）", "#6d4c41"),
         Tile("施划停车位进度", parking.percent_text(),
              f"已施划 {parking.numerator:,} / 规划 {parking.denominator:,} 个"
              f"（{len(data['parking_sections'])} 个路段）", "#fc8d59"),
@@ -115,8 +92,9 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
         return
     lon, lat = display_to_wgs84(basemap, clicked["lng"], clicked["lat"])
     grid = grid_at(lon, lat, city["grids"])
-    where = "不在本区网格内" if grid is None else \
-        f"{grid['street_name']} · {grid['community_name']} · {grid['grid_name']}（{grid['grid_code']}）"
+    where = "不在本市网格内" if grid is None else \
+        f"{grid['district_name']} · {grid['street_name']} · {grid['community_name']} · {grid['grid_name']}" \
+        f"（{grid['grid_code']}）"
     st.markdown(f"**点击位置**（WGS84）：{lon:.6f}, {lat:.6f} — {html.escape(where)}")
     hit = nearest_feature(lon, lat, {name: data[name] for name in CLICK_LAYERS},
                           max_distance_m=CLICK_TOLERANCE_M)
@@ -130,40 +108,57 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def _ranking(city, data, area: AreaFilter) -> None:
+    child = area.child_level()
+    if child is None:
+        st.caption("已选到网格，没有下级单位可排名。")
+        return
+    level, code_col, name_col, frame = child
+    title = LEVEL_TITLES[level]
+    st.markdown(f"#### {area_title(city.frames, city.meta, area)} · {title}测评达标率排名")
+    table = kpi.area_ranking(data["inspection_points"], data["cases"], data[frame], code_col=code_col,
+                             name_col=name_col)
+    st.markdown(ranking_html(table, level_title=title), unsafe_allow_html=True)
+    st.caption("达标率 = 达标点位 / 已测评点位（不含未测评）；未整改 = 问题台账中在办的案件。"
+               "参与排名的单位不少于 9 个时红榜、黑榜各 3 名，否则一红一黑。")
+
+
 def render() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     missing = missing_vendor_files()
     if missing:
         st.error("缺少地图前端资源：" + "、".join(missing) + "。请运行 `scripts/setup.sh` 安装。")
         st.stop()
-    city, meta = load_city()
+    meta_city = load_city()
+    day = date_control(meta_city.meta, "as_of")
+    city = meta_city if day is None else load_city(day)
     key = tianditu_key()
     area, basemap, layers = _sidebar(city, key is not None)
-    data = {name: filter_area(frame, area) for name, frame in city.items()}
+    data = {name: filter_area(frame, area) for name, frame in city.frames.items()}
+    as_of_text = city.as_of.strftime("%Y-%m-%d %H:%M") if day is None else f"{day.isoformat()}（历史回放）"
 
-    badge = "示范数据（程序生成）" if meta.get("generated") == "true" else ""
-    st.markdown(header_html(f"{meta.get('city_name', '')} 创城作战图", badge, meta.get("as_of", "")),
+    badge = "示范数据（程序生成）" if city.generated else ""
+    st.markdown(header_html(f"{area_title(city.frames, city.meta, area)} 创城作战图", badge, as_of_text),
                 unsafe_allow_html=True)
-    as_of = datetime.fromisoformat(meta.get("as_of", "2026-01-01"))
-    st.markdown(tiles_html([*_tiles(data), _ledger_tile(area, as_of)]), unsafe_allow_html=True)
+    st.markdown(tiles_html(campaign_tiles(data, city.as_of)), unsafe_allow_html=True)
 
     map_col, side_col = st.columns([2.6, 1])
     with map_col:
-        fmap = build_battle_map(city, meta, MapRequest(basemap=basemap, area=area, layers=layers,
-                                                       tianditu_key=key))
+        fmap = build_battle_map(city.frames, city.meta, MapRequest(
+            basemap=basemap, area=area, layers=layers, tianditu_key=key,
+            as_of=city.as_of.date().isoformat()))
         returned = st_folium(fmap, height=720, use_container_width=True, key="battle_map",
                              returned_objects=["last_object_clicked", "last_clicked"])
-        _click_details(city, data, returned, basemap)
+        _click_details(city.frames, data, returned, basemap)
     with side_col:
-        st.markdown("#### 街道测评达标率排名")
-        ranking = kpi.street_ranking(city["inspection_points"], city["streets"])
-        st.markdown(ranking_html(ranking, selected_code=area.street_code), unsafe_allow_html=True)
-        st.caption("达标率 = 达标点位 / 已测评点位（不含未测评）。红榜为前 3 名，黑榜为后 3 名。")
+        _ranking(city, data, area)
         with st.expander("数据来源与说明", expanded=False):
-            st.markdown(html.escape(generated_note(meta)))
+            st.markdown(html.escape(generated_note(city.meta)))
             for key_name in ("boundary_source", "generated_note", "real_figure_notes"):
-                if meta.get(key_name):
-                    st.markdown("- " + html.escape(meta[key_name]))
+                if city.meta.get(key_name):
+                    st.markdown("- " + html.escape(city.meta[key_name]))
+    if day is None:
+        live_refresh()
 
 
 render()

@@ -19,15 +19,15 @@ from geo.lifecircle import (AREA_LEVELS, BANDS, FACILITY_TYPES, CoverageRequest,
 from geo.standards import threshold
 from layers.battle_map import focus_bounds
 from layers.coverage import build_coverage_map
-from ui.data import city_file_version, load_city, load_network, load_thresholds
+from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
 from ui.widgets import PAGE_CSS, Tile, header_html, tiles_html
 
 MAX_SITES = 20
 
 
 @st.cache_resource(max_entries=32, show_spinner="正在计算步行服务范围…")
-def _service_area(_result, _network, city_version: tuple, request: CoverageRequest, cutoff_m: float):
-    """Service areas are the slow part (polygon union); cached per city file and request."""
+def _service_area(_result, _network, data_version, request: CoverageRequest, cutoff_m: float):
+    """Service areas are the slow part (polygon union); cached per store version and request."""
     return service_area_wgs84(_result, _network)
 CANDIDATE_NOTE = "每行一个候选点：经度,纬度（WGS84），例如 113.3012,40.0921"
 
@@ -122,7 +122,8 @@ def _worst_tables(result, by_area, level: str) -> None:
 
 def render() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    city, meta = load_city()
+    state = load_city()
+    city, meta = state.frames, state.meta
     standards = load_thresholds()
     network = load_network()
     request, level, k, candidate_text = _controls(city, standards)
@@ -130,7 +131,7 @@ def render() -> None:
 
     badge = "示范数据（程序生成）" if meta.get("generated") == "true" else ""
     st.markdown(header_html(f"{meta.get('city_name', '')} 15分钟生活圈 · {ftype.title_zh}覆盖",
-                            badge, meta.get("as_of", "")), unsafe_allow_html=True)
+                            badge, state.as_of.strftime("%Y-%m-%d %H:%M")), unsafe_allow_html=True)
     try:
         result = analyse(city, network, standards, request)
     except ValueError as exc:
@@ -171,10 +172,10 @@ def render() -> None:
             suggestion = suggest_sites(result, network, k, candidates_wgs84=candidates)
             sites = suggestion.sites
 
-    service = _service_area(result, network, city_file_version(), request, result.cutoff_m)
+    service = _service_area(result, network, data_version(), request, result.cutoff_m)
     fmap = build_coverage_map(city, meta, result=result, areas=by_area, level=level,
                               service_area=service, sites=sites,
-                              bounds=focus_bounds(city, AreaFilter(), meta.get("adcode", "")),
+                              bounds=focus_bounds(city, AreaFilter()),
                               facility_title=ftype.title_zh, name_col=ftype.name_col)
     st_folium(fmap, height=700, use_container_width=True, key="coverage_map", returned_objects=[])
     how = "沿路网步行距离（含接入路网的距离）" if request.method == NETWORK else "直线距离"
@@ -198,6 +199,7 @@ def render() -> None:
             st.dataframe(table, hide_index=True, width="stretch")
             _download(table, "选址建议")
     _worst_tables(result, by_area, level)
+    live_refresh()
 
 
 render()

@@ -1,44 +1,44 @@
-"""数据导入: bring a city's own file into a layer, check it on the map, commit or undo."""
+"""数据导入: bring a city's own file into a layer of the store, check it on the map, commit or undo.
+
+Committing writes the layer's next version in the store; every page shows it within seconds.
+The commit carries the version the user previewed against: if someone else committed the layer
+in between, nothing is written and the user is asked to preview again.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import html
-import tempfile
-from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import citydata
+import registry
 from geo.errors import CityDataError
-from geo.ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
-from geo.ingest.export import FORMATS, SYSTEMS as EXPORT_SYSTEMS, export_layer
-from geo.ingest.fields import LAYER_FIELDS, LAYER_TITLES, guess_mapping
-from geo.ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES, file_headers, import_file
-from geo.ingest.mappings import load_mapping, save_mapping
-from geo.ingest.store import LayerStore
+from geo.workflow import ADMIN, INSPECTOR
+from ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
+from ingest.export import FORMATS, SYSTEMS as EXPORT_SYSTEMS, export_layer
+from ingest.fields import LAYER_FIELDS, LAYER_TITLES, guess_mapping
+from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES, file_headers, import_file
+from ingest.mappings import load_mapping, save_mapping
 from layers.preview import build_preview_map
-from ui.data import load_city
+from store import layers as store_layers
+from store.errors import StoreError
+from store.imports import commit_import
+from ui.auth_gate import sign_in_form
+from ui.data import engine as store_engine
+from ui.data import live_refresh, load_city
+from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, header_html
 
-STORE_ROOT = citydata.PROJECT_ROOT / "data" / "store"
-MAPPINGS_PATH = citydata.PROJECT_ROOT / "data" / "user" / "import_mappings.json"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "chuangcheng-uploads"
 NOT_MAPPED = "（不导入）"
+WRITE_ROLES = (ADMIN, INSPECTOR)
 
 
-def _saved_upload(upload) -> Path:
-    """Uploads are written under a content-hash name (the user's file name never becomes a path)."""
-    data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in TABLE_SUFFIXES + VECTOR_SUFFIXES:
-        raise CityDataError(f"不支持的文件类型 “{suffix}”。")
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    path = UPLOAD_DIR / f"{digest}{suffix}"
-    path.write_bytes(data)
-    return path
+def _mappings_path():
+    from store import PROJECT_ROOT
+
+    return PROJECT_ROOT / "data" / "user" / "import_mappings.json"
 
 
 def _reference_distance(city, layer):
@@ -46,28 +46,52 @@ def _reference_distance(city, layer):
     return None if reference is None or reference.empty else reference_distance_fn(reference)
 
 
-def render() -> None:
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    city, meta = load_city()
-    st.markdown(header_html("数据导入与导出", "", meta.get("as_of", "")), unsafe_allow_html=True)
-    st.caption("支持 CSV、Excel（.xlsx）、GeoJSON、Shapefile（zip）、KML/KMZ（含奥维）、GeoPackage。"
-               "每一行都会被接受、拒绝（附原因）或跳过（空行、合计行）；拒绝的行可下载修改后重新导入。")
+def _do_commit(engine, actor, layer: str, accepted, source_name: str, base_version: int,
+               headers: list[str], mapping: dict) -> None:
+    """The commit button's callback: runs before the page re-renders, with the version the user
+    previewed against (bound when the button was drawn)."""
+    try:
+        result, painted = commit_import(engine, layer, accepted, actor=actor, source_name=source_name,
+                                        expected_version=base_version)
+        save_mapping(_mappings_path(), layer, headers, mapping)
+        extra = f"；按文件中的已施划泊位写入施划记录 {painted} 条" if painted else ""
+        st.session_state["imp_message"] = (
+            "success", f"已写入“{LAYER_TITLES[layer]}”第 {result.version} 版：新增 {result.added}，"
+                       f"更新 {result.updated}，保留 {result.kept} 条{extra}。各页面将在几秒内显示新数据。")
+    except (StoreError, CityDataError) as exc:
+        st.session_state["imp_message"] = ("error", str(exc))
 
+
+def _do_restore(engine, actor, layer: str, head: int) -> None:
+    """The restore button's callback: the version chosen now, the head the user saw."""
+    version = int(st.session_state["exp_restore"])
+    try:
+        result = store_layers.restore_layer(engine, layer, version, actor=actor.username, expected_version=head)
+        st.session_state["imp_message"] = ("success", f"已将“{registry.layer(layer).title_zh}”第 {version} 版"
+                                                      f"恢复为第 {result.version} 版。")
+    except StoreError as exc:
+        st.session_state["imp_message"] = ("error", str(exc))
+
+
+def _show_message() -> None:
+    message = st.session_state.pop("imp_message", None)
+    if message:
+        (st.success if message[0] == "success" else st.error)(message[1])
+
+
+def _import_section(engine, actor, state) -> None:
+    city = state.frames
     layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
     upload = st.file_uploader("选择文件", type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
                               key="imp_upload")
-    server_path = st.text_input("或填写服务器上的文件路径（管理员）", key="imp_path")
     system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.get, key="imp_system")
+    if upload is None:
+        st.info("请选择文件。")
+        return
     try:
-        path = _saved_upload(upload) if upload is not None else (Path(server_path) if server_path else None)
-        if path is None:
-            st.info("请选择文件。")
-            _export_section()
-            return
-        if not path.is_file():
-            raise CityDataError(f"找不到文件 {path}。")
+        path = saved_upload(upload)
         headers = file_headers(path, layer)
-        remembered = load_mapping(MAPPINGS_PATH, layer, headers)
+        remembered = load_mapping(_mappings_path(), layer, headers)
         guessed = remembered or guess_mapping(headers, layer)
         st.markdown("##### 列对应" + ("（沿用上次同类文件的设置）" if remembered else "（已按列名自动识别）"))
         cols = st.columns(4)
@@ -80,66 +104,90 @@ def render() -> None:
             if chosen != NOT_MAPPED:
                 mapping[spec.name] = chosen
         report = import_file(path, layer, system=system, mapping=mapping or None)
-    except CityDataError as exc:
-        st.error(str(exc))
-        _export_section()
+    except (CityDataError, StoreError) as exc:
+        st.error(str(exc).replace(path.name, upload.name) if "path" in locals() else str(exc))
         return
 
-    st.success(report.summary().replace(path.name, upload.name if upload is not None else path.name))
+    st.success(report.summary().replace(path.name, upload.name))
     if len(report.accepted):
         pts = report.accepted.geometry.representative_point()
-        admin = city["admin_boundaries"]
-        district = admin[admin["adcode"] == meta.get("adcode", "")]
-        for warning in diagnose(pts.x.to_numpy(), pts.y.to_numpy(), city_bounds=tuple(district.total_bounds),
+        for warning in diagnose(pts.x.to_numpy(), pts.y.to_numpy(), city_bounds=tuple(city["districts"].total_bounds),
                                 reference_distance_m=_reference_distance(city, layer)):
             st.warning(warning.message)
     for repair in report.repairs[:50]:
         st.caption(f"已修复：{html.escape(repair)}")
     if not report.rejected.empty:
+        rejected = report.rejected.assign(file=upload.name).rename(
+            columns={"file": "文件", "row": "行号", "reason": "原因"})
         st.markdown("##### 被拒绝的行")
-        st.dataframe(report.rejected, hide_index=True, width="stretch")
-        st.download_button("下载被拒绝的行（CSV，修改后可重新导入）",
-                           report.rejected.to_csv(index=False).encode("utf-8-sig"),
-                           file_name="被拒绝的行.csv", mime="text/csv", key="imp_rejected")
+        st.dataframe(rejected, hide_index=True, width="stretch")
+        st.download_button("下载被拒绝的行（CSV，修改后可重新导入）", rejected.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{upload.name}_被拒绝的行.csv", mime="text/csv", key="imp_rejected")
     if report.skipped:
         st.caption("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30]))
-    if len(report.accepted):
-        st_folium(build_preview_map(city, meta, report.accepted, title=f"{LAYER_TITLES[layer]}导入预览"),
-                  height=480, use_container_width=True, key="imp_preview", returned_objects=[])
-        if st.button("确认导入（按编号更新，不重复）", type="primary", key="imp_commit"):
-            result = LayerStore(STORE_ROOT).commit(layer, report.accepted)
-            save_mapping(MAPPINGS_PATH, layer, headers, report.mapping)
-            st.success(f"已写入第 {result.version} 版：新增 {result.added}，更新 {result.updated}，"
-                       f"保留 {result.kept} 条。")
-    _export_section()
+    if not len(report.accepted):
+        return
+    st_folium(build_preview_map(city, state.meta, report.accepted, title=f"{LAYER_TITLES[layer]}导入预览"),
+              height=480, use_container_width=True, key="imp_preview", returned_objects=[])
+    try:
+        plan = store_layers.plan_commit(engine, layer, report.accepted)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.markdown(f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
+                f"新增 {plan.added}，更新 {plan.updated}（按{registry.layer(layer).field(plan.key).title_zh}匹配），"
+                f"保留 {plan.kept} 条。")
+    if actor is None or actor.role not in WRITE_ROLES:
+        st.info("写入需要以管理员或督查受理账号登录。")
+        return
+    st.button("确认导入（按编号更新，不重复）", type="primary", key="imp_commit", on_click=_do_commit,
+              args=(engine, actor, layer, report.accepted, upload.name, plan.base_version, headers,
+                    report.mapping))
 
 
-def _export_section() -> None:
-    store = LayerStore(STORE_ROOT)
-    st.markdown("#### 图层导出与版本")
-    imported = {f"store:{layer}": f"已导入：{LAYER_TITLES[layer]}" for layer in LAYER_FIELDS if store.versions(layer)}
-    city_layers = {f"city:{spec.name}": f"本市数据：{spec.title_zh}" for spec in citydata.LAYERS
-                   if spec.geometry is not None}
-    choices = {**imported, **city_layers}
-    chosen = st.selectbox("图层", list(choices), format_func=choices.get, key="exp_layer")
-    source, layer = chosen.split(":", 1)
+def _versions_section(engine, actor) -> None:
+    st.markdown("#### 图层版本、恢复与导出")
+    names = [spec.name for spec in registry.LAYERS]
+    layer = st.selectbox("图层", names, format_func=lambda n: registry.layer(n).title_zh, key="exp_layer")
+    history = store_layers.versions(engine, layer)
+    if history:
+        table = pd.DataFrame([{"版本": v.version, "操作": store_layers.ACTION_TITLES.get(v.action, v.action),
+                               "时间": v.committed_at.strftime("%Y-%m-%d %H:%M"), "操作人": v.committed_by,
+                               "来源": v.source_name, "要素数": v.rows, "新增": v.added, "更新": v.updated,
+                               "删除": v.removed} for v in reversed(history)])
+        st.dataframe(table, hide_index=True, width="stretch", height=min(250, 40 + 35 * len(table)))
+    head = history[-1].version if history else 0
     left, right = st.columns(2)
-    if source == "store":
-        versions = store.versions(layer)
-        left.caption(f"共 {len(versions)} 个版本，当前为第 {versions[-1]} 版。")
-        restore_to = left.selectbox("恢复到版本", versions[:-1] or [versions[-1]], key="exp_restore")
-        if left.button("恢复", key="exp_restore_btn", disabled=len(versions) < 2):
-            st.success(f"已将第 {restore_to} 版恢复为第 {store.restore(layer, restore_to)} 版。")
-        data = store.read(layer)
-    else:
-        data = citydata.read_layer(layer)
+    if head > 1 and actor is not None and actor.role in WRITE_ROLES:
+        left.selectbox("恢复到版本", list(range(head - 1, 0, -1)), key="exp_restore")
+        left.button(f"恢复（当前为第 {head} 版）", key="exp_restore_btn", on_click=_do_restore,
+                    args=(engine, actor, layer, head))
     fmt = right.selectbox("导出格式", list(FORMATS), format_func=FORMATS.get, key="exp_fmt")
     system = right.selectbox("导出坐标系", list(EXPORT_SYSTEMS), format_func=EXPORT_SYSTEMS.get, key="exp_sys")
     suffix = {"gpkg": "gpkg", "geojson": "geojson", "shp": "zip", "kml": "kml", "xlsx": "xlsx"}[fmt]
-    title = choices[chosen].split("：", 1)[1]
     if right.button("生成导出文件", key="exp_make"):
+        data = store_layers.read_layer(engine, layer).drop(columns=["source"], errors="ignore")
         right.download_button("下载", export_layer(data, fmt, layer_name=layer, system=system),
-                              file_name=f"{title}_{EXPORT_SYSTEMS[system]}.{suffix}", key="exp_dl")
+                              file_name=f"{registry.layer(layer).title_zh}_第{head}版_{EXPORT_SYSTEMS[system]}.{suffix}",
+                              key="exp_dl")
+
+
+def render() -> None:
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    engine = store_engine()
+    state = load_city()
+    st.markdown(header_html("数据导入与导出", "", state.as_of.strftime("%Y-%m-%d %H:%M")), unsafe_allow_html=True)
+    st.caption("支持 CSV、Excel（.xlsx）、GeoJSON、Shapefile（zip）、KML/KMZ（含奥维）、GeoPackage。"
+               "每一行都会被接受、拒绝（附原因）或跳过（空行、合计行）；拒绝的行可下载修改后重新导入。"
+               "确认导入后，作战挂图、15分钟生活圈、问题台账、大屏与宣传导出都会在几秒内显示新数据。")
+    actor = st.session_state.get("actor")
+    if actor is None:
+        with st.expander("登录后可写入数据（管理员、督查受理）"):
+            actor = sign_in_form(engine)
+    _show_message()
+    _import_section(engine, actor, state)
+    _versions_section(engine, actor)
+    live_refresh()
 
 
 render()

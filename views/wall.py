@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import streamlit as st
 
-from geo import citydata, kpi
+from geo import kpi
 from geo.lifecircle import CoverageRequest, analyse
 from geo.wallscreen import load_wall_config
 from layers.battle_map import generated_note
 from layers.wall_map import CoverageTheme, build_wall_map
-from ui.data import city_file_version, load_city, load_network, load_thresholds
+from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
 from ui.svgcharts import Series, line_chart_svg
 from ui.widgets import ranking_html
 
@@ -54,18 +55,18 @@ def _figures(data, progress, chosen: tuple[str, ...]) -> str:
     points = data["inspection_points"]
     rate = kpi.inspection_pass_rate(points)
     parking = kpi.parking_progress(data["parking_sections"])
-    last = progress.iloc[-1]
+    last = progress.iloc[-1] if len(progress) else {"problems_closed": 0, "problems_found": 0}
     closed = kpi.Ratio(int(last["problems_closed"]), int(last["problems_found"]))
     toilets = kpi.count_by(data["public_toilets"], "kind", ("固定公厕", "移动公厕", "共享卫生间"))
     market_counts = kpi.count_by(data["markets"], "upgrade_status", ("已改造", "改造中", "未改造"))
     tiles = {
         "pass_rate": ("测评点位达标率", rate.percent_text(), f"达标 {rate.numerator} / 已测评 {rate.denominator}"),
-        "open_problems": ("未整改问题", f"{kpi.open_problem_count(points):,}",
+        "open_problems": ("未整改问题", f"{kpi.open_problems(data['cases']):,}",
                           f"{int((points['latest_result'] == '不达标').sum())} 个不达标点位"),
         "parking_progress": ("施划停车位", parking.percent_text(),
                              f"{parking.numerator:,} / {parking.denominator:,} 个"),
-        "problems_closed": ("问题整改率", closed.percent_text(),
-                            f"已整改 {closed.numerator:,} / 发现 {closed.denominator:,}"),
+        "problems_closed": ("问题办结率", closed.percent_text(),
+                            f"已办结 {closed.numerator:,} / 发现 {closed.denominator:,}"),
         "toilets": ("公共厕所", f"{sum(toilets.values()):,}",
                     f"固定 {toilets['固定公厕']} · 移动 {toilets['移动公厕']} · 共享 {toilets['共享卫生间']}"),
         "markets": ("农贸市场", f"{sum(market_counts.values())}",
@@ -86,14 +87,15 @@ def _charts(progress, chosen: tuple[str, ...]) -> str:
     if "problems" in chosen:
         out.append(line_chart_svg("问题累计（件）", progress["date"], [
             Series("发现", progress["problems_found"].to_numpy(), "#ef5350"),
-            Series("整改", progress["problems_closed"].to_numpy(), "#66bb6a")]))
+            Series("办结", progress["problems_closed"].to_numpy(), "#66bb6a")]))
     return "".join(f'<div class="cc-wchart">{c}</div>' for c in out)
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在准备大屏地图…")
-def _wall_map_html(city_version: tuple, config_key: str, _city, _meta, _config, _network,
+def _wall_map_html(data_key: tuple, config_key: str, _city, _meta, _config, _network,
                    _standards) -> str:
-    """The map page is built once per city file and configuration; the browser rotates it."""
+    """The map page is built once per store version, date and configuration; the browser
+    rotates it."""
     coverage = {}
     for key, facility, title in (("toilet_coverage", "public_toilets", "公厕"),
                                  ("market_coverage", "markets", "农贸市场")):
@@ -101,34 +103,62 @@ def _wall_map_html(city_version: tuple, config_key: str, _city, _meta, _config, 
         result = analyse(_city, _network, _standards, CoverageRequest(facility, band))
         coverage[key] = CoverageTheme(result.compounds, result.cutoff_m, result.threshold.source_text(),
                                       result.method_title, title)
-    fmap = build_wall_map(_city, _meta, _config, coverage, note=generated_note(_meta))
+    fmap = build_wall_map(_city, _meta, _config, coverage, note=generated_note(_meta, data_key[1]))
     return fmap.get_root().render()
+
+
+def _wall_day() -> date | None:
+    """The date shown: ``?date=YYYY-MM-DD`` in the address, or the small date box; today by default."""
+    raw = st.query_params.get("date")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        day = None
+    return None if day is None or day >= date.today() else day
 
 
 def render() -> None:
     st.markdown(WALL_PAGE_CSS, unsafe_allow_html=True)
     config = load_wall_config()
-    city, meta = load_city()
+    day = _wall_day()
+    state = load_city(day)
     map_col, side_col = st.columns([3.1, 1])
+    shown = state.as_of.date().isoformat() if day is not None else state.as_of.strftime("%Y-%m-%d %H:%M")
     with map_col:
         st.markdown(f'<div class="cc-wall-head"><h1>{html.escape(config.title)}</h1>'
-                    f'<span class="cc-wall-meta">{html.escape(generated_note(meta))}</span></div>',
-                    unsafe_allow_html=True)
-        page = _wall_map_html(city_file_version(), repr(config), city, meta, config, load_network(),
+                    f'<span class="cc-wall-meta">{html.escape(generated_note(state.meta))} · 数据日期 '
+                    f'{html.escape(shown)}{"（历史回放）" if day else ""}</span></div>', unsafe_allow_html=True)
+        key = (tuple(sorted(state.layer_versions.items())), state.as_of.date().isoformat(),
+               data_version().counters if day is None else ())
+        page = _wall_map_html(key, repr(config), state.frames, state.meta, config, load_network(),
                               load_thresholds())
         st.iframe(page, height=900)
 
     @st.fragment(run_every=config.refresh_s)
     def side_panel() -> None:
-        fresh_city, _ = load_city()  # cached per file version: a rebuilt file is picked up here
-        progress = citydata.read_layer("progress_daily")
-        st.markdown(f'<div class="cc-wpanel">{_figures(fresh_city, progress, config.figures)}'
-                    f'<h3>街道达标率 红黑榜</h3>'
-                    f'{ranking_html(kpi.street_ranking(fresh_city["inspection_points"], fresh_city["streets"]), podium_only=True)}'
-                    f'{_charts(progress, config.charts)}</div>', unsafe_allow_html=True)
+        fresh = load_city(day)  # cached per store version: a commit anywhere is picked up here
+        frames = fresh.frames
+        ranking = kpi.area_ranking(frames["inspection_points"], frames["cases"], frames["districts"],
+                                   code_col="district_code", name_col="district_name")
+        st.markdown(f'<div class="cc-wpanel">{_figures(frames, frames["progress"], config.figures)}'
+                    f'<h3>各区测评达标率 红黑榜</h3>'
+                    f'{ranking_html(ranking, level_title="区", podium_only=True)}'
+                    f'{_charts(frames["progress"], config.charts)}</div>', unsafe_allow_html=True)
 
     with side_col:
+        with st.popover("数据日期", help="选择过去的日期回放当日状态；地址栏加 ?date=YYYY-MM-DD 亦可"):
+            chosen = st.date_input("数据日期", value=day or date.today(), max_value=date.today(),
+                                   min_value=date.fromisoformat(state.meta.get("campaign_start", "2020-01-01")),
+                                   key="wall_date", format="YYYY-MM-DD", label_visibility="collapsed")
+            if chosen is not None and chosen != (day or date.today()):
+                if chosen >= date.today():
+                    st.query_params.pop("date", None)
+                else:
+                    st.query_params["date"] = chosen.isoformat()
+                st.rerun()
         side_panel()
+    if day is None:
+        live_refresh()
 
 
 render()

@@ -15,19 +15,19 @@ from geo.standards import load_standards
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_city_batch_matches_the_library(demo_city_path, demo_city, tmp_path, capsys):
-    assert main(["--city", str(demo_city_path), "--facility", "markets", "--band", "10min",
+def test_demo_city_batch_matches_the_library(demo_store_url, demo_city, tmp_path, capsys):
+    assert main(["--url", demo_store_url, "--facility", "markets", "--band", "10min",
                  "--sites", "3", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "500 米" in printed and "GB 50180-2018" in printed and "选址建议 3 处" in printed
-    frames, _ = demo_city
+    frames = demo_city.frames
     net = build_network(frames["walk_nodes"], frames["walk_edges"])
     result = analyse(frames, net, load_standards(), CoverageRequest("markets", "10min"))
     residents = pd.read_csv(tmp_path / "residents.csv", dtype={"compound_id": str})
     assert len(residents) == len(frames["compounds"])
     assert residents["covered"].sum() == result.compounds["covered"].sum()
     areas = pd.read_csv(tmp_path / "areas.csv")
-    assert set(areas["level"]) == {"网格", "社区", "街道"}
+    assert set(areas["level"]) == {"网格", "社区", "街道", "区"}
     for level, frame in areas.groupby("level"):
         assert frame["uncovered_population"].sum() == result.totals()["uncovered_population"], level
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "coverage.gpkg")}

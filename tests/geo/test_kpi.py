@@ -16,6 +16,9 @@ def _points():
 
 STREETS = pd.DataFrame({"street_code": ["001", "002", "003", "004"],
                         "street_name": ["甲", "乙", "丙", "丁"]})
+# Ledger cases located in the streets: 001 has 2 open (上报, 挂账) and 2 finished; 002 one open.
+CASES = pd.DataFrame({"street_code": ["001", "001", "001", "001", "002", "002"],
+                      "state": ["上报", "挂账", "结案", "作废", "整改中", "不予立案"]})
 
 
 def test_pass_rate_excludes_points_not_inspected():
@@ -30,7 +33,7 @@ def test_empty_ratio_is_a_dash_not_zero():
 
 
 def test_open_problems_and_parking_progress():
-    assert kpi.open_problem_count(_points()) == 6
+    assert kpi.open_problems(CASES) == 3  # 上报, 挂账 and 整改中 are not fixed yet
     sections = pd.DataFrame({"planned_bays": [100, 50, 10], "painted_bays": [20, 50, 0]})
     progress = kpi.parking_progress(sections)
     assert (progress.numerator, progress.denominator) == (70, 160)
@@ -43,12 +46,18 @@ def test_count_by_keeps_order_and_zeros():
         "固定公厕": 2, "移动公厕": 1, "共享卫生间": 0}
 
 
+def _ranking(points, cases=CASES, streets=STREETS):
+    return kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name")
+
+
 def test_street_ranking_exact():
-    table = kpi.street_ranking(_points(), STREETS)
-    assert table["street_code"].tolist() == ["001", "002", "003", "004"]
+    table = _ranking(_points())
+    assert table["code"].tolist() == ["001", "002", "003", "004"]
+    assert table["name"].tolist() == ["甲", "乙", "丙", "丁"]
     assert table["rank"].tolist()[:2] == [1, 2]
     assert table["rank"].isna().tolist() == [False, False, True, True]
-    assert table.loc[0, ["measured", "passed", "open_problems"]].tolist() == [3, 2, 4]
+    assert table.loc[0, ["measured", "passed", "open_problems"]].tolist() == [3, 2, 2]
+    assert table["open_problems"].tolist() == [2, 1, 0, 0]
     assert math.isclose(table.loc[0, "pass_rate"], 2 / 3)
     assert table.loc[1, "pass_rate"] == 0.0
     assert math.isnan(table.loc[2, "pass_rate"])
@@ -56,6 +65,6 @@ def test_street_ranking_exact():
 
 def test_street_ranking_ties_break_on_fewer_open_problems():
     points = pd.DataFrame({"street_code": ["001", "002"], "latest_result": ["达标", "达标"],
-                           "open_problems": [2, 0]})
-    table = kpi.street_ranking(points, STREETS.iloc[:2])
-    assert table["street_code"].tolist() == ["002", "001"]
+                           "open_problems": [0, 0]})
+    table = _ranking(points, streets=STREETS.iloc[:2])
+    assert table["code"].tolist() == ["002", "001"]  # equal rates; 002 has 1 open case, 001 has 2

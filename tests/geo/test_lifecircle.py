@@ -15,7 +15,7 @@ from geo.standards import load_standards
 
 @pytest.fixture(scope="module")
 def setup(demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     return frames, build_network(frames["walk_nodes"], frames["walk_edges"]), load_standards(override_path=None)
 
 

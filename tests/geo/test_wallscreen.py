@@ -9,7 +9,8 @@ from geo.wallscreen import load_wall_config
 def test_shipped_config_is_valid():
     config = load_wall_config()
     assert config.interval_s == 20 and config.refresh_s == 300
-    assert [v.kind for v in config.views] == ["city", "theme", "theme", "theme", "theme", "streets"]
+    assert [v.kind for v in config.views] == ["city", "theme", "theme", "theme", "theme", "districts", "streets"]
+    assert config.views[-1].district == "140213"
     assert len(config.figures) == 6 and config.charts == ("parking_progress", "problems")
 
 
@@ -20,6 +21,7 @@ def test_shipped_config_is_valid():
     ('figures = ["gdp"]\n[[views]]\nkind = "city"\n', "figures"),
     ('title = "x"\n', "至少需要一个"),
     ('title = \n', "格式有误"),
+    ('[[views]]\nkind = "streets"\ndistrict = "平城区"\n', "6 位行政区划代码"),
 ])
 def test_bad_config_names_the_entry(tmp_path, body, message):
     path = tmp_path / "wall.toml"

@@ -33,7 +33,7 @@ def test_default_folium_map_is_not_offline_but_ours_is():
 
 
 def test_vector_basemap_draws_outlines_and_roads_without_tiles():
-    group = basemap.to_feature_group(_admin(), _roads(), focus_adcode="140213")
+    group = basemap.to_feature_group(_admin(), _roads(), focus_adcodes="140213")
     layers = geojson_children(group)
     assert len(layers) == 2
     assert [f["properties"]["adcode"] for f in layers[0].data["features"]] == ["140200", "140213"]
@@ -43,7 +43,7 @@ def test_vector_basemap_draws_outlines_and_roads_without_tiles():
 
 
 def test_online_basemap_draws_outlines_only_and_shifted():
-    group = basemap.to_feature_group(_admin(), None, focus_adcode="140213", shift=wgs84_to_gcj02,
+    group = basemap.to_feature_group(_admin(), None, focus_adcodes="140213", shift=wgs84_to_gcj02,
                                      fill_districts=False)
     layer = geojson_children(group)[0]
     first = layer.data["features"][1]["geometry"]["coordinates"][0][0]

@@ -21,12 +21,12 @@ def _feature_count(group):
 
 
 def test_default_map_has_all_layers_and_loads_nothing_remote(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     fmap = build_battle_map(frames, meta)
     groups = _groups(fmap)
     assert set(groups) == {"底图：行政区划与道路", "网格体系：街道", "网格体系：社区", "网格体系：网格",
                            "停车：施划路段", "停车：公共停车场", "公厕", "农贸市场", "测评点位"}
-    assert _feature_count(groups["测评点位"]) == 87
+    assert _feature_count(groups["测评点位"]) == len(frames["inspection_points"]) == 201
     assert _feature_count(groups["停车：施划路段"]) == 114
     assert _feature_count(groups["公厕"]) == len(frames["public_toilets"])
     html = fmap.get_root().render()
@@ -36,27 +36,43 @@ def test_default_map_has_all_layers_and_loads_nothing_remote(demo_city):
 
 
 def test_layers_can_be_switched_off(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     fmap = build_battle_map(frames, meta, MapRequest(layers=frozenset({"markets"})))
     assert set(_groups(fmap)) == {"底图：行政区划与道路", "农贸市场"}
     assert set(MISSION_LAYERS) == {"grids", "parking", "public_toilets", "markets", "inspection_points"}
 
 
 def test_street_filter_limits_features_and_zooms_in(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     code = frames["streets"]["street_code"].iloc[3]
     area = AreaFilter(street_code=code)
     fmap = build_battle_map(frames, meta, MapRequest(area=area))
     expected = (frames["inspection_points"]["street_code"] == code).sum()
     assert _feature_count(_groups(fmap)["测评点位"]) == expected
     assert _feature_count(_groups(fmap)["网格体系：街道"]) == 1
-    whole = focus_bounds(frames, AreaFilter(), "140213")
-    part = focus_bounds(frames, area, "140213")
+    whole = focus_bounds(frames, AreaFilter())
+    part = focus_bounds(frames, area)
     assert part[1][0] - part[0][0] < whole[1][0] - whole[0][0]
+    name = frames["streets"].set_index("street_code").loc[code, "street_name"]
+    titles = [c.inner_html for c in fmap._children.values() if getattr(c, "css_class", "").endswith("cc-title-box")]
+    assert f"{name} 创城作战图" in titles[0]
+
+
+def test_district_filter_titles_and_limits_the_map(demo_city):
+    frames, meta = demo_city.frames, demo_city.meta
+    area = AreaFilter(district_code="140214")
+    fmap = build_battle_map(frames, meta, MapRequest(area=area))
+    titles = [c.inner_html for c in fmap._children.values() if getattr(c, "css_class", "").endswith("cc-title-box")]
+    assert len(titles) == 1 and "大同市云冈区 创城作战图" in titles[0]
+    expected = (frames["inspection_points"]["district_code"] == "140214").sum()
+    assert 0 < _feature_count(_groups(fmap)["测评点位"]) == expected < len(frames["inspection_points"])
+    (s, w), (n, e) = focus_bounds(frames, area)
+    city = frames["districts"].set_index("district_code").loc["140214"].geometry.bounds
+    assert (w, s, e, n) == pytest.approx(city)
 
 
 def test_gaode_shifts_every_layer(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     plain = build_battle_map(frames, meta)
     gaode = build_battle_map(frames, meta, MapRequest(basemap="gaode"))
     a = geojson_children(_groups(plain)["测评点位"])[0].data["features"][0]["geometry"]["coordinates"]
@@ -68,6 +84,6 @@ def test_gaode_shifts_every_layer(demo_city):
 
 
 def test_tianditu_without_key_is_refused(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     with pytest.raises(BasemapConfigError):
         build_battle_map(frames, meta, MapRequest(basemap="tianditu_img"))

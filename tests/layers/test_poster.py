@@ -20,7 +20,7 @@ def _focus(frames):
 @pytest.mark.parametrize("paper, landscape, size_px", [("A3", True, (4960, 3507)), ("A4", False, (2480, 3507))])
 def test_poster_png_is_300_dpi_at_paper_size(demo_city, paper, landscape, size_px):
     """A3 is 420×297 mm and A4 297×210 mm; at 300 dpi that is 4960.6×3507.9 px, 2480.3×3507.9 px."""
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     spec = PosterSpec("大同市平城区 创城作战图", "副标题", paper=paper, landscape=landscape,
                       date_text="数据截至 2026-11-20", source_note="示范数据", generated_label="示范数据（程序生成）")
     png = to_bytes(render_poster(frames, meta, spec, focus=_focus(frames)), "png")
@@ -32,7 +32,7 @@ def test_poster_png_is_300_dpi_at_paper_size(demo_city, paper, landscape, size_p
 
 
 def test_poster_pdf_page_size_and_embedded_cjk_font(demo_city):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     spec = PosterSpec("创城作战图", "副标题", paper="A4", landscape=True)
     pdf = to_bytes(render_poster(frames, meta, spec, focus=_focus(frames)), "pdf")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -43,11 +43,12 @@ def test_poster_pdf_page_size_and_embedded_cjk_font(demo_city):
 
 
 def test_charts_are_pngs(demo_city):
-    frames, _ = demo_city
-    progress = frames["progress_daily"]
+    frames = demo_city.frames
+    progress = frames["progress"]
     for fig in (progress_chart(progress, "parking_progress", title="施划", note="n"),
                 progress_chart(progress, "problems", title="问题", note="n"),
-                ranking_chart(kpi.street_ranking(frames["inspection_points"], frames["streets"]),
+                ranking_chart(kpi.area_ranking(frames["inspection_points"], frames["cases"], frames["streets"],
+                                               code_col="street_code", name_col="street_name"),
                               title="排名", note="n")):
         png = to_bytes(fig, "png")
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and Image.open(io.BytesIO(png)).size[0] == 1600

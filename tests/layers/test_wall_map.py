@@ -11,7 +11,7 @@ from layers.wall_map import Carousel, CoverageTheme, build_wall_map
 
 @pytest.fixture(scope="module")
 def coverage(demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     net = build_network(frames["walk_nodes"], frames["walk_edges"])
     out = {}
     for key, facility in (("toilet_coverage", "public_toilets"), ("market_coverage", "markets")):
@@ -21,10 +21,12 @@ def coverage(demo_city):
 
 
 def test_every_configured_view_and_offline(demo_city, coverage):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     fmap = build_wall_map(frames, meta, load_wall_config(), coverage, note="示范数据")
     carousel = [c for c in fmap._children.values() if isinstance(c, Carousel)][0]
-    assert carousel.views_json.count('"title_html"') == 5 + len(frames["streets"])
+    pingcheng = (frames["streets"]["district_code"] == "140213").sum()
+    assert carousel.views_json.count('"title_html"') == 5 + len(frames["districts"]) + pingcheng
+    assert "云州区" in carousel.views_json
     assert carousel.interval_ms == 20000
     page = fmap.get_root().render()
     urls = re.findall(r'(?:src|href)="([^"]+)"', page)
@@ -33,7 +35,7 @@ def test_every_configured_view_and_offline(demo_city, coverage):
 
 
 def test_titles_are_escaped(demo_city, coverage):
-    frames, meta = demo_city
+    frames, meta = demo_city.frames, demo_city.meta
     config = WallConfig(title="t", interval_s=5, refresh_s=60, figures=(), charts=(),
                         views=(ViewSpec(kind="city", title="<img src=x onerror=alert(1)>"),))
     fmap = build_wall_map(frames, meta, config, coverage, note="<b>注</b>")

@@ -13,8 +13,7 @@ PAGE = str(Path(__file__).resolve().parents[2] / "views" / "coverage.py")
 
 
 @pytest.fixture
-def app(demo_city_path, monkeypatch):
-    monkeypatch.setenv("CHUANGCHENG_CITY_DATA", str(demo_city_path))
+def app():
     return AppTest.from_file(PAGE, default_timeout=180)
 
 
@@ -23,7 +22,7 @@ def _text(at):
 
 
 def test_default_view_shows_threshold_source_and_exact_share(app, demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     at = app.run()
     assert not at.exception
     net = build_network(frames["walk_nodes"], frames["walk_edges"])
@@ -54,7 +53,7 @@ def test_straight_line_is_labelled_and_sites_are_suggested(app):
 
 
 def test_what_if_closing_a_market(app, demo_city):
-    frames, _ = demo_city
+    frames = demo_city.frames
     at = app.run()
     at.radio(key="cov_facility").set_value("markets")
     at.button[0].click().run()

@@ -1,19 +1,29 @@
-"""AppTest of the 问题台账 page: sign-in, role-limited views, a workflow step, statistics."""
+"""AppTest of the 问题台账 page on the demo store: sign-in, role-limited views, workflow moves
+that really move the case, a stale form refused, a new case shown at once, statistics."""
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.ledger.seed import DEMO_PASSWORD
+import store
+from demo.ledger import DEMO_PASSWORD
+from geo.workflow import INSPECTOR, Actor
+from store import ledger
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "ledger.py")
+INSP = Actor("inspector", INSPECTOR)
 
 
 @pytest.fixture
-def page(demo_city_path, monkeypatch, tmp_path):
-    monkeypatch.setenv("CHUANGCHENG_CITY_DATA", str(demo_city_path))
-    monkeypatch.setenv("CHUANGCHENG_LEDGER_URL", f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+def url(demo_store_url, monkeypatch):
+    monkeypatch.setenv("CHUANGCHENG_STORE_URL", demo_store_url)
+    return demo_store_url
+
+
+@pytest.fixture
+def page(url):
     return AppTest.from_file(PAGE, default_timeout=240)
 
 
@@ -24,38 +34,99 @@ def _sign_in(at, user, password=DEMO_PASSWORD):
     return at
 
 
+def _errors(at) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def _new_case(url) -> int:
+    engine = store.open_store(url)
+    cid = ledger.create_case(engine, INSP, title="测试：店外经营", source="督查", at=datetime.now())
+    engine.dispose()
+    return cid
+
+
 def test_sign_in_is_required_and_wrong_passwords_are_refused(page):
     at = page.run()
     assert not at.exception and at.text_input(key="login_user") is not None
     _sign_in(at, "inspector", "wrong-password")
-    assert any("不正确" in e.value for e in at.error)
+    assert "不正确" in _errors(at)
 
 
-def test_inspector_sees_the_ledger_and_moves_a_case(page):
+def test_inspector_registers_a_case_and_the_store_has_it(page, url):
+    cid = _new_case(url)
     at = _sign_in(page.run(), "inspector")
-    assert not at.exception
-    page_text = "\n".join(m.value for m in at.markdown)
-    assert "结案率" in page_text and "按期结案率" in page_text
+    at.selectbox(key="led_case").set_value(cid).run()
+    assert at.selectbox(key="led_action").options == ["立案", "不予立案", "作废"]
+    at.selectbox(key="led_action").set_value("register")
+    at.button(key=f"FormSubmitter:led_move_{cid}-提交").click().run()
+    assert not at.exception and not _errors(at)
+    engine = store.open_store(url)
+    assert ledger.read_case(engine, cid).state == "立案"
+    assert ledger.read_events(engine, cid)["action"].tolist() == ["report", "register"]
+
+
+def test_a_stale_form_is_refused_never_turned_into_another_move(page, url):
+    cid = _new_case(url)
+    at = _sign_in(page.run(), "inspector")
+    at.selectbox(key="led_case").set_value(cid).run()
+    at.selectbox(key="led_action").set_value("decline")  # 不予立案, needs a note
+    at.text_input(key="led_note").input("重复上报")
+    # Meanwhile another user registers the case: 不予立案 is no longer possible, 作废 is.
+    engine = store.open_store(url)
+    ledger.transition(engine, INSP, cid, "register", expected_version=1, at=datetime.now())
+    at.button(key=f"FormSubmitter:led_move_{cid}-提交").click().run()
+    assert "已被他人修改，请刷新" in _errors(at)
+    case = ledger.read_case(engine, cid)
+    assert case.state == "立案" and case.version == 2  # neither 不予立案 nor 作废 was applied
+    assert ledger.read_events(engine, cid)["action"].tolist() == ["report", "register"]
+
+
+def test_dispatch_offers_only_units_with_accounts(page, url):
+    cid = _new_case(url)
+    engine = store.open_store(url)
+    ledger.transition(engine, INSP, cid, "register", expected_version=1, at=datetime.now())
+    at = _sign_in(page.run(), "inspector")
+    at.selectbox(key="led_case").set_value(cid).run()
+    from store import accounts
+
+    assert at.selectbox(key="led_unit").options == accounts.dispatchable_units(engine)
+    unit = at.selectbox(key="led_unit").options[0]
+    at.selectbox(key="led_action").set_value("dispatch")
+    at.selectbox(key="led_unit").set_value(unit)
+    at.button(key=f"FormSubmitter:led_move_{cid}-提交").click().run()
+    assert not _errors(at)
+    case = ledger.read_case(engine, cid)
+    assert case.state == "已派遣" and case.unit == unit
+
+
+def test_a_reported_case_appears_in_the_table_at_once(page, url):
+    at = _sign_in(page.run(), "inspector")
+    before = len(at.selectbox(key="led_case").options)
+    at.text_input(key="rep_title").input("页面上报：垃圾堆放")
+    at.button(key="FormSubmitter:led_report-上报").click().run()
+    assert not at.exception and not _errors(at)
+    assert any("已上报，案件编号" in s.value for s in at.success)
     options = at.selectbox(key="led_case").options
-    assert len(options) > 10
-    at.selectbox(key="led_action").set_value(at.selectbox(key="led_action").options[0])
-    at.text_input(key="led_note").input("测试处置说明")
-    at.button(key="FormSubmitter:led_move-提交").click().run()
+    assert len(options) == before + 1
+    engine = store.open_store(url)
+    newest = ledger.read_cases(engine).iloc[-1]
+    assert newest["title"] == "页面上报：垃圾堆放" and f"{newest['id']} · 页面上报：垃圾堆放" in options
+
+
+def test_a_unit_account_sees_only_its_own_cases(page, url):
+    at = _sign_in(page.run(), "unit001")
     assert not at.exception
+    engine = store.open_store(url)
+    from store import accounts
+
+    unit = accounts.find_user(engine, "unit001").unit
+    own = ledger.read_cases(engine)
+    own = own[(own["unit"] == unit) & ~own["state"].isin(["作废", "不予立案"])]
+    shown = sorted(int(o.split(" · ")[0]) for o in at.selectbox(key="led_case").options)
+    assert shown == sorted(own["id"].tolist()) and 0 < len(shown) < len(ledger.read_cases(engine))
 
 
-def test_a_unit_account_sees_only_its_own_cases(page):
-    at = _sign_in(page.run(), "unit01")
-    assert not at.exception
-    caption = "\n".join(c.value for c in at.caption)
-    assert "责任单位" in caption
-    at2 = _sign_in(AppTest.from_file(PAGE, default_timeout=240).run(), "inspector")
-    assert len(at.selectbox(key="led_case").options) < len(at2.selectbox(key="led_case").options)
-
-
-def test_whole_dashboard_can_require_sign_in(demo_city_path, monkeypatch, tmp_path):
-    monkeypatch.setenv("CHUANGCHENG_CITY_DATA", str(demo_city_path))
-    monkeypatch.setenv("CHUANGCHENG_LEDGER_URL", f"sqlite:///{tmp_path / 'gate.sqlite'}")
+def test_whole_dashboard_can_require_sign_in(url, monkeypatch):
     monkeypatch.setenv("CHUANGCHENG_REQUIRE_SIGN_IN", "1")
     at = AppTest.from_file(str(Path(PAGE).parents[1] / "dashboard.py"), default_timeout=240).run()
     assert not at.exception

@@ -1,0 +1,20 @@
+"""The store's named errors. Messages are in Chinese, name the layer or case, and say what to do."""
+
+from geo import workflow
+
+
+class StoreError(ValueError):
+    """Something about the store is wrong (unreachable, not migrated, refused write)."""
+
+
+class StaleWriteError(StoreError):
+    """Someone else changed the record or layer since the user read it; nothing was written."""
+
+
+class PermissionDenied(StoreError, workflow.PermissionDenied):
+    """The acting user's role may not make this change (also a workflow refusal, so pages that
+    catch either see it)."""
+
+
+class RecordError(StoreError):
+    """A record that cannot be stored as given (the message says which field and why)."""
