@@ -46,10 +46,23 @@ def parking_progress(sections: pd.DataFrame) -> Ratio:
     return Ratio(int(sections["painted_bays"].sum()), int(sections["planned_bays"].sum()))
 
 
+UNCLASSIFIED = "未分类"
+
+
 def count_by(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> dict[str, int]:
-    """Counts of each value of ``column`` in the given order (absent values count 0)."""
+    """Counts of each value of ``column`` in the given order (absent values count 0), then
+    ``UNCLASSIFIED``: rows with any other value or none, so the counts always add up to the
+    number of rows (a record imported without a type is still counted)."""
     counts = frame[column].value_counts()
-    return {value: int(counts.get(value, 0)) for value in order}
+    out = {value: int(counts.get(value, 0)) for value in order}
+    out[UNCLASSIFIED] = len(frame) - sum(out.values())
+    return out
+
+
+def breakdown_text(counts: dict[str, int], labels: dict[str, str] | None = None) -> str:
+    """"固定 372 · 移动 76 · …", with the unclassified only when there are any."""
+    labels = labels or {}
+    return " · ".join(f"{labels.get(k, k)} {v:,}" for k, v in counts.items() if k != UNCLASSIFIED or v)
 
 
 def area_ranking(points: pd.DataFrame, cases: pd.DataFrame, areas: pd.DataFrame, *,

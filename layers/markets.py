@@ -5,9 +5,10 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from geo.kpi import UNCLASSIFIED, count_by
 from layers.controls import LegendItem, LegendSection
 from layers.geojson import DisplayShift, geojson_group
-from layers.style import MARKET_COLORS
+from layers.style import MARKET_COLORS, UNCLASSIFIED_COLOR
 
 KEY = "markets"
 TITLE = "农贸市场"
@@ -21,15 +22,15 @@ TOOLTIP_FIELDS = {"market_name": "市场", "upgrade_status": "改造状态", "st
 
 def _style(feature: dict) -> dict:
     status = feature["properties"].get("upgrade_status")
-    return {"fillColor": MARKET_COLORS.get(status, "#6d4c41"), "color": "#000000", "weight": 2.5,
+    return {"fillColor": MARKET_COLORS.get(status, UNCLASSIFIED_COLOR), "color": "#000000", "weight": 2.5,
             "fill": True, "fillOpacity": 0.95, "radius": 11}
 
 
 def legend_section(markets: gpd.GeoDataFrame) -> LegendSection:
-    counts = markets["upgrade_status"].value_counts()
+    counts = count_by(markets, "upgrade_status", tuple(MARKET_COLORS))
+    colors = {**MARKET_COLORS, UNCLASSIFIED: UNCLASSIFIED_COLOR} if counts[UNCLASSIFIED] else MARKET_COLORS
     return LegendSection(TITLE, tuple(
-        LegendItem(f"{s}（{int(counts.get(s, 0))}）", c, size_px=16, stroke="#000000")
-        for s, c in MARKET_COLORS.items()))
+        LegendItem(f"{s}（{counts[s]}）", c, size_px=16, stroke="#000000") for s, c in colors.items()))
 
 
 def to_feature_group(markets: gpd.GeoDataFrame, *, shift: DisplayShift | None = None,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from geo.kpi import UNCLASSIFIED, count_by
 from layers.controls import LegendItem, LegendSection
 from layers.geojson import DisplayShift, geojson_group
-from layers.style import DRY_TOILET_STROKE, TOILET_COLORS
+from layers.style import DRY_TOILET_STROKE, TOILET_COLORS, UNCLASSIFIED_COLOR
 
 KEY = "public_toilets"
 TITLE = "公厕"
@@ -22,16 +23,17 @@ TOOLTIP_FIELDS = {"toilet_name": "公厕", "kind": "类型", "flush_type": "水�
 def _style(feature: dict) -> dict:
     props = feature["properties"]
     dry = props.get("flush_type") == "旱厕"
-    return {"fillColor": TOILET_COLORS.get(props.get("kind"), "#2166ac"),
+    return {"fillColor": TOILET_COLORS.get(props.get("kind"), UNCLASSIFIED_COLOR),
             "color": DRY_TOILET_STROKE if dry else "#ffffff", "weight": 3 if dry else 1.5,
             "fill": True, "fillOpacity": 0.9, "radius": 6}
 
 
 def legend_section(toilets: gpd.GeoDataFrame) -> LegendSection:
-    counts = toilets["kind"].value_counts()
+    counts = count_by(toilets, "kind", tuple(TOILET_COLORS))
     dry = int((toilets["flush_type"] == "旱厕").sum())
-    items = [LegendItem(f"{k}（{int(counts.get(k, 0))}）", c, size_px=11)
-             for k, c in TOILET_COLORS.items()]
+    items = [LegendItem(f"{k}（{counts[k]}）", c, size_px=11) for k, c in TOILET_COLORS.items()]
+    if counts[UNCLASSIFIED]:
+        items.append(LegendItem(f"{UNCLASSIFIED}（{counts[UNCLASSIFIED]}）", UNCLASSIFIED_COLOR, size_px=11))
     items.append(LegendItem(f"旱厕待改造（{dry}）", "#ffffff", size_px=11, stroke=DRY_TOILET_STROKE))
     return LegendSection(TITLE, tuple(items))
 

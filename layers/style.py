@@ -86,3 +86,5 @@ MAP_CSS = f"""
 def map_css() -> Element:
     """The map's stylesheet as an element for the page header."""
     return Element(MAP_CSS)
+# Records whose category is empty or unknown (e.g. imported without a type): counted, in grey.
+UNCLASSIFIED_COLOR = "#9e9e9e"

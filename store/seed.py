@@ -39,7 +39,8 @@ def load_reference_tables(engine: sa.Engine) -> dict[str, int]:
     categories = pd.read_csv(CATEGORIES_PATH, dtype=str)[["code", "name", "kind"]]
     checklist = pd.read_csv(CHECKLISTS_PATH, dtype=str, keep_default_na=False)
     checklist = checklist[["point_type", "item_code", "item_text", "category_code", "status"]]
-    checklist = checklist.assign(category_code=checklist["category_code"].replace("", None))
+    # Empty cells are NULL in the store (pandas would hand the driver a float NaN).
+    checklist = checklist.astype(object).where(checklist != "", None)
     with writing(engine) as conn:
         return {"categories": _load(conn, "categories", categories, ["code"]),
                 "checklist_items": _load(conn, "checklist_items", checklist, ["point_type", "item_code"])}

@@ -23,6 +23,7 @@ from store.city import load_city as _load_city
 from ui.settings import store_url
 
 REFRESH_S = 3.0
+_SEEN = "_store_version_shown"
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
@@ -53,6 +54,7 @@ def load_city(day: date | None = None) -> CityState:
     """The city on ``day`` (None or today: now), shared read-only between sessions."""
     as_of = moment(day)
     version = data_version()
+    st.session_state[_SEEN] = version  # what this run shows; live_refresh watches for more
     versions = tuple(sorted(layer_versions_at(engine(), as_of).items())) if as_of else version.layers
     return _city(store_url(), as_of, date.today(), versions + version.counters, version)
 
@@ -75,12 +77,20 @@ def load_thresholds():
 
 
 def live_refresh(interval_s: float = REFRESH_S) -> None:
-    """Rerun this page within ``interval_s`` of any change to the store (by anyone)."""
-    seen = data_version()
+    """Rerun this page within ``interval_s`` of any change to the store (by anyone).
+
+    The version the page shows is kept in the session (set by :func:`load_city` when the run
+    reads the store), not in this run's closure: a timer of the previous run that fires while
+    the new run is still drawing then sees the new version and leaves the run alone, so a page
+    that takes longer to draw than ``interval_s`` is never interrupted over and over.
+    """
+    st.session_state.setdefault(_SEEN, data_version())
 
     @st.fragment(run_every=interval_s)
     def _watch() -> None:
-        if data_version() != seen:
+        now = data_version()
+        if now != st.session_state.get(_SEEN):
+            st.session_state[_SEEN] = now  # ask once
             st.rerun(scope="app")
 
     _watch()

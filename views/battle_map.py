@@ -30,6 +30,7 @@ CLICK_LAYERS = {
                                       "painted_bays": "已施划泊位"}),
 }
 CLICK_TOLERANCE_M = 60.0
+TOILET_SHORT = {"固定公厕": "固定", "移动公厕": "移动", "共享卫生间": "共享"}
 def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str]]:
     st.sidebar.header("区域")
     area = area_control(city.frames)
@@ -73,11 +74,8 @@ def campaign_tiles(data, as_of) -> list[Tile]:
              f"已施划 {parking.numerator:,} / 规划 {parking.denominator:,} 个"
              f"（{len(data['parking_sections'])} 个路段）", "#fc8d59"),
         Tile("公共厕所", f"{sum(toilets.values()):,}",
-             f"固定 {toilets['固定公厕']} · 移动 {toilets['移动公厕']} · 共享 {toilets['共享卫生间']}"
-             f" · 旱厕 {dry}", "#2166ac"),
-        Tile("农贸市场", f"{sum(market_counts.values())}",
-             f"已改造 {market_counts['已改造']} · 改造中 {market_counts['改造中']}"
-             f" · 未改造 {market_counts['未改造']}", "#00897b"),
+             f"{kpi.breakdown_text(toilets, TOILET_SHORT)} · 旱厕 {dry}", "#2166ac"),
+        Tile("农贸市场", f"{sum(market_counts.values())}", kpi.breakdown_text(market_counts), "#00897b"),
     ]
 
 

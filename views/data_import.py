@@ -54,6 +54,7 @@ def _do_commit(engine, actor, layer: str, accepted, source_name: str, base_versi
         result, painted = commit_import(engine, layer, accepted, actor=actor, source_name=source_name,
                                         expected_version=base_version)
         save_mapping(_mappings_path(), layer, headers, mapping)
+        st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1  # a fresh, empty uploader
         extra = f"；按文件中的已施划泊位写入施划记录 {painted} 条" if painted else ""
         st.session_state["imp_message"] = (
             "success", f"已写入“{LAYER_TITLES[layer]}”第 {result.version} 版：新增 {result.added}，"
@@ -83,7 +84,7 @@ def _import_section(engine, actor, state) -> None:
     city = state.frames
     layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
     upload = st.file_uploader("选择文件", type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
-                              key="imp_upload")
+                              key=f"imp_upload_{st.session_state.get('imp_round', 0)}")
     system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.get, key="imp_system")
     if upload is None:
         st.info("请选择文件。")

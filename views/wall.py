@@ -68,9 +68,9 @@ def _figures(data, progress, chosen: tuple[str, ...]) -> str:
         "problems_closed": ("问题办结率", closed.percent_text(),
                             f"已办结 {closed.numerator:,} / 发现 {closed.denominator:,}"),
         "toilets": ("公共厕所", f"{sum(toilets.values()):,}",
-                    f"固定 {toilets['固定公厕']} · 移动 {toilets['移动公厕']} · 共享 {toilets['共享卫生间']}"),
+                    kpi.breakdown_text(toilets, {"固定公厕": "固定", "移动公厕": "移动", "共享卫生间": "共享"})),
         "markets": ("农贸市场", f"{sum(market_counts.values())}",
-                    f"已改造 {market_counts['已改造']} · 改造中 {market_counts['改造中']}"),
+                    kpi.breakdown_text({k: v for k, v in market_counts.items() if k != "未改造"})),
         "inspection_points": ("测评点位", f"{len(points)}", f"{points['point_type'].nunique()} 类"),
     }
     cells = "".join(f'<div class="cc-wtile"><div class="k">{html.escape(k)}</div>'

@@ -42,8 +42,13 @@ def test_open_problems_and_parking_progress():
 
 def test_count_by_keeps_order_and_zeros():
     frame = pd.DataFrame({"kind": ["移动公厕", "固定公厕", "固定公厕"]})
-    assert kpi.count_by(frame, "kind", ("固定公厕", "移动公厕", "共享卫生间")) == {
-        "固定公厕": 2, "移动公厕": 1, "共享卫生间": 0}
+    counts = kpi.count_by(frame, "kind", ("固定公厕", "移动公厕", "共享卫生间"))
+    assert counts == {"固定公厕": 2, "移动公厕": 1, "共享卫生间": 0, "未分类": 0}
+    assert kpi.breakdown_text(counts, {"固定公厕": "固定"}) == "固定 2 · 移动公厕 1 · 共享卫生间 0"
+    imported = pd.DataFrame({"kind": ["固定公厕", None, "流动厕所"]})  # no type, an unknown type
+    counts = kpi.count_by(imported, "kind", ("固定公厕", "移动公厕"))
+    assert counts["未分类"] == 2 and sum(counts.values()) == len(imported)
+    assert kpi.breakdown_text(counts).endswith("未分类 2")
 
 
 def _ranking(points, cases=CASES, streets=STREETS):

@@ -34,7 +34,8 @@ def _csv(rows: dict) -> bytes:
 
 def _upload(at, name: str, data: bytes, layer: str) -> AppTest:
     at.selectbox(key="imp_layer").set_value(layer).run()
-    at.file_uploader(key="imp_upload").upload(name, data, "text/csv")
+    at.file_uploader(key=f"imp_upload_{at.session_state['imp_round'] if 'imp_round' in at.session_state else 0}"
+                     ).upload(name, data, "text/csv")
     return at.run()
 
 
@@ -64,7 +65,7 @@ def test_report_rejected_rows_and_gcj_warning(url, demo_city):
 
 def test_bad_file_names_the_users_file(url):
     at = _page("data_import").run()
-    at.file_uploader(key="imp_upload").upload("坏文件.geojson", b"{not json", "application/json")
+    at.file_uploader(key="imp_upload_0").upload("坏文件.geojson", b"{not json", "application/json")
     at.run()
     assert not at.exception
     assert at.error and "坏文件.geojson" in at.error[0].value
@@ -83,6 +84,7 @@ def test_commit_restore_and_stale_preview(url):
     at.button(key="imp_commit").click().run()
     assert not at.exception
     assert any("已写入“公共厕所”第 2 版：新增 15" in s.value for s in at.success)
+    assert not at.file_uploader[0].value and not [b for b in at.button if b.key == "imp_commit"]  # done
     engine = store.open_store(url)
     now = layers.read_layer(engine, "public_toilets")
     assert now["toilet_id"].str.startswith("NEW").sum() == 15
