@@ -116,3 +116,23 @@ def md_text(value: object) -> str:
     """A user string made safe for ``st.markdown``/``st.caption``: HTML escaped and every
     markdown character escaped, so it shows as typed and never becomes a link or an image."""
     return html.escape(str(value), quote=False).translate(_MD_SPECIAL)
+
+
+FLASH_KEY = "_flash_messages"
+
+
+def flash(kind: str, text: str, table=None) -> None:
+    """Keep the outcome of a write for the next run to show: the page reruns right after a
+    write (to show the new data), and a message drawn before that rerun would vanish."""
+    import streamlit as st
+
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text, table))
+
+
+def show_flashes() -> None:
+    import streamlit as st
+
+    for kind, text, table in st.session_state.pop(FLASH_KEY, []):
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+        if table is not None and len(table):
+            st.dataframe(table, hide_index=True, width="stretch")

@@ -29,7 +29,7 @@ from ui.auth_gate import sign_in_form
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.uploads import saved_upload
-from ui.widgets import PAGE_CSS, header_html
+from ui.widgets import PAGE_CSS, flash, header_html, show_flashes
 
 NOT_MAPPED = "（不导入）"
 WRITE_ROLES = (ADMIN, INSPECTOR)
@@ -56,11 +56,10 @@ def _do_commit(engine, actor, layer: str, accepted, source_name: str, base_versi
         save_mapping(_mappings_path(), layer, headers, mapping)
         st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1  # a fresh, empty uploader
         extra = f"；按文件中的已施划泊位写入施划记录 {painted} 条" if painted else ""
-        st.session_state["imp_message"] = (
-            "success", f"已写入“{LAYER_TITLES[layer]}”第 {result.version} 版：新增 {result.added}，"
-                       f"更新 {result.updated}，保留 {result.kept} 条{extra}。各页面将在几秒内显示新数据。")
+        flash("success", f"已写入“{LAYER_TITLES[layer]}”第 {result.version} 版：新增 {result.added}，"
+                         f"更新 {result.updated}，保留 {result.kept} 条{extra}。各页面将在几秒内显示新数据。")
     except (StoreError, CityDataError) as exc:
-        st.session_state["imp_message"] = ("error", str(exc))
+        flash("error", str(exc))
 
 
 def _do_restore(engine, actor, layer: str, head: int) -> None:
@@ -68,16 +67,9 @@ def _do_restore(engine, actor, layer: str, head: int) -> None:
     version = int(st.session_state["exp_restore"])
     try:
         result = store_layers.restore_layer(engine, layer, version, actor=actor.username, expected_version=head)
-        st.session_state["imp_message"] = ("success", f"已将“{registry.layer(layer).title_zh}”第 {version} 版"
-                                                      f"恢复为第 {result.version} 版。")
+        flash("success", f"已将“{registry.layer(layer).title_zh}”第 {version} 版恢复为第 {result.version} 版。")
     except StoreError as exc:
-        st.session_state["imp_message"] = ("error", str(exc))
-
-
-def _show_message() -> None:
-    message = st.session_state.pop("imp_message", None)
-    if message:
-        (st.success if message[0] == "success" else st.error)(message[1])
+        flash("error", str(exc))
 
 
 def _import_section(engine, actor, state) -> None:
@@ -185,7 +177,7 @@ def render() -> None:
     if actor is None:
         with st.expander("登录后可写入数据（管理员、督查受理）"):
             actor = sign_in_form(engine)
-    _show_message()
+    show_flashes()
     _import_section(engine, actor, state)
     _versions_section(engine, actor)
     live_refresh()

@@ -23,7 +23,7 @@ from ui.controls import area_control
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.uploads import saved_upload
-from ui.widgets import PAGE_CSS, header_html, md_text
+from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
 RESULT = {True: "符合", False: "不符合"}
 
@@ -32,12 +32,6 @@ def _areas(points: pd.DataFrame) -> dict[str, dict]:
     cols = ("district_code", "street_code", "community_code", "grid_code")
     return {pid: {c: (None if pd.isna(row[c]) else row[c]) for c in cols}
             for pid, row in points.set_index("point_id")[list(cols)].iterrows()}
-
-
-def _message() -> None:
-    message = st.session_state.pop("insp_message", None)
-    if message:
-        (st.success if message[0] == "success" else st.error)(message[1])
 
 
 def _record_tab(engine, actor, city) -> None:
@@ -93,9 +87,9 @@ def _record_tab(engine, actor, city) -> None:
             area=_areas(points).get(point_id), photo_files=[(f.name, f.getvalue()) for f in photos or []])
         cases = f"，上报问题 {len(saved.case_ids)} 件（案件 {'、'.join(map(str, saved.case_ids))}）" \
             if saved.case_ids else ""
-        st.session_state["insp_message"] = ("success", f"已保存测评记录 {saved.inspection_id}：{saved.result}{cases}。")
+        flash("success", f"已保存测评记录 {saved.inspection_id}：{saved.result}{cases}。")
     except StoreError as exc:
-        st.session_state["insp_message"] = ("error", str(exc))
+        flash("error", str(exc))
     st.rerun()
 
 
@@ -128,14 +122,12 @@ def _import_tab(engine, actor, city) -> None:
     try:
         result = import_inspections(saved_upload(upload, TABLE_SUFFIXES), engine, actor, now=datetime.now(),
                                     areas=_areas(city["inspection_points"]), display_name=upload.name)
+        flash("success", f"{upload.name}：导入测评 {len(result.saved)} 次，上报问题 {result.cases} 件，"
+                         f"拒绝 {len(result.rejected)} 行，跳过 {len(result.skipped)} 行。",
+              pd.DataFrame(result.rejected).rename(columns={"file": "文件", "row": "行号", "reason": "原因"}))
     except (StoreError, ValueError) as exc:
-        st.error(str(exc))
-        return
-    st.success(f"{upload.name}：导入测评 {len(result.saved)} 次，上报问题 {result.cases} 件，"
-               f"拒绝 {len(result.rejected)} 行，跳过 {len(result.skipped)} 行。")
-    if result.rejected:
-        st.dataframe(pd.DataFrame(result.rejected).rename(columns={"file": "文件", "row": "行号", "reason": "原因"}),
-                     hide_index=True, width="stretch")
+        flash("error", str(exc))
+    st.rerun()
 
 
 def _painting_tab(engine, actor, city) -> None:
@@ -163,9 +155,9 @@ def _painting_tab(engine, actor, city) -> None:
         try:
             record = painting.record_painting(engine, actor, section_id=section_id, painted_on=day, bays=int(bays),
                                               note=note, source="施划登记页面")
-            st.session_state["insp_message"] = ("success", f"已登记施划记录 {record}：{section_id} {int(bays):+d} 个。")
+            flash("success", f"已登记施划记录 {record}：{section_id} {int(bays):+d} 个。")
         except StoreError as exc:
-            st.session_state["insp_message"] = ("error", str(exc))
+            flash("error", str(exc))
         st.rerun()
     records = painting.read_paint_records(engine)
     mine = records[records["section_id"].isin(sections["section_id"])].sort_values("id", ascending=False).head(200)
@@ -184,7 +176,7 @@ def render() -> None:
     if actor is None:
         return
     sign_out_button(actor, key="insp_sign_out")
-    _message()
+    show_flashes()
     tabs = st.tabs(["测评录入", "测评记录", "导入测评表", "施划登记"])
     with tabs[0]:
         _record_tab(engine, actor, state.frames)

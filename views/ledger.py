@@ -34,7 +34,7 @@ from ui.auth_gate import sign_in_form, sign_out_button
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.uploads import saved_upload
-from ui.widgets import PAGE_CSS, Tile, header_html, md_text, tiles_html
+from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
 
 STATE_ORDER = list(STATES)
 
@@ -67,16 +67,9 @@ def _do_move(engine, actor, case_id: int, seen_version: int) -> None:
                           note=st.session_state.get("led_note", ""),
                           unit=st.session_state.get("led_unit") if action == "dispatch" else None,
                           deadline=now + timedelta(days=days))
-        st.session_state["led_message"] = ("success", f"案件 {case_id} 已执行“{MOVES[action].title_zh}”。")
+        flash("success", f"案件 {case_id} 已执行“{MOVES[action].title_zh}”。")
     except (WorkflowError, StoreError) as exc:
-        st.session_state["led_message"] = ("error", str(exc))
-
-
-def _show_message() -> None:
-    message = st.session_state.pop("led_message", None)
-    if message:
-        kind, text = message
-        (st.success if kind == "success" else st.error)(text)
+        flash("error", str(exc))
 
 
 def _cases_map(cases: pd.DataFrame, city, as_of: datetime) -> None:
@@ -200,9 +193,8 @@ def _report_tab(engine, actor, city):
         st.error(str(exc))
         return
     grid = where.get("grid_name")
-    st.session_state["led_message"] = ("success", f"已上报，案件编号 {cid}；所在网格："
-                                       f"{grid if isinstance(grid, str) else '不在本市网格内'}"
-                                       f"{f'；照片 {n_photos} 张' if n_photos else ''}。")
+    flash("success", f"已上报，案件编号 {cid}；所在网格：{grid if isinstance(grid, str) else '不在本市网格内'}"
+                     f"{f'；照片 {n_photos} 张' if n_photos else ''}。")
     st.rerun()
 
 
@@ -253,12 +245,12 @@ def _import_tab(engine, actor, city):
     try:
         path = saved_upload(upload)
         result = import_ledger(path, engine, actor, now=datetime.now(), locate=locate, display_name=upload.name)
-        st.success(f"{upload.name}：新建 {len(result.created)} 件，拒绝 {len(result.rejected)} 行，"
-                   f"跳过 {len(result.skipped)} 行。")
-        if result.rejected:
-            st.dataframe(pd.DataFrame(result.rejected), hide_index=True, width="stretch")
+        flash("success", f"{upload.name}：新建 {len(result.created)} 件，拒绝 {len(result.rejected)} 行，"
+                         f"跳过 {len(result.skipped)} 行。", pd.DataFrame(result.rejected).rename(
+                             columns={"file": "文件", "row": "行号", "reason": "原因"}))
     except (StoreError, WorkflowError, ValueError) as exc:
-        st.error(str(exc))
+        flash("error", str(exc))
+    st.rerun()
 
 
 def _admin_tab(engine, actor):
@@ -270,9 +262,10 @@ def _admin_tab(engine, actor):
         if st.form_submit_button("新增"):
             try:
                 ledger.add_category(engine, actor, code=code, name=name, kind=kind)
-                st.success(f"已新增类别 {code} {name}。")
+                flash("success", f"已新增类别 {code} {name}。")
             except (WorkflowError, StoreError) as exc:
-                st.error(str(exc))
+                flash("error", str(exc))
+            st.rerun()
     units = accounts.read_units(engine)
     with st.form("new_user"):
         st.markdown("**新建账号**")
@@ -285,9 +278,10 @@ def _admin_tab(engine, actor):
             try:
                 accounts.create_user(engine, username.strip(), password, role=role,
                                      unit=unit if role == UNIT else None, actor=actor)
-                st.success(f"已创建 {username}。")
+                flash("success", f"已创建 {username}。")
             except (auth.AuthError, StoreError, WorkflowError) as exc:
-                st.error(str(exc))
+                flash("error", str(exc))
+            st.rerun()
     st.markdown("**单位名录**")
     st.dataframe(units.rename(columns={"name": "单位", "kind": "类型", "district_code": "区划代码",
                                        "accounts": "账号数"}), hide_index=True, width="stretch")
@@ -309,7 +303,7 @@ def render() -> None:
                        "初始密码见 README；正式使用前请修改。")
         return
     sign_out_button(actor)
-    _show_message()
+    show_flashes()
     cases = ledger.read_cases(engine, actor)
     _figures(cases, now)
     names = ["台账与处置", "上报问题", "统计与红黑榜", "导入"] + (["管理"] if actor.role == ADMIN else [])
