@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geo.workflow import ADMIN, INSPECTOR, Actor
-from store import changes, layers
+from store import layers
 from store.db import writing
 from store.errors import PermissionDenied, RecordError
 
@@ -54,7 +54,6 @@ def _painting_corrections(conn: sa.Connection, incoming: pd.DataFrame, *, actor:
     if rows:
         conn.execute(sa.text("INSERT INTO paint_records (section_id, painted_on, bays, recorded_by, note, source, "
                              "created_at) VALUES (:s, :d, :b, :by, :n, :src, :now)"), rows)
-        changes.bump(conn, "paint")
     return len(rows)
 
 

@@ -18,7 +18,7 @@ import shapely
 import sqlalchemy as sa
 
 from geo.workflow import ADMIN, INSPECTOR, Actor
-from store import audit, changes, gpkg, photos
+from store import audit, gpkg, photos
 from store.db import is_postgres, writing
 from store.errors import PermissionDenied, RecordError
 from store.ledger import insert_case
@@ -122,7 +122,6 @@ def insert_inspection(conn: sa.Connection, actor: Actor, *, point_id: str, inspe
                      {"i": inspection_id, "c": item.item_code, "p": bool(item.passed), "n": item.note,
                       "case": case_id})
     photos.insert_photos(conn, "inspection", inspection_id, list(photo_files), actor=actor.username, at=now)
-    changes.bump(conn, "inspections", inspection_id)
     return SavedInspection(inspection_id, result, tuple(case_ids))
 
 

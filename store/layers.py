@@ -24,7 +24,7 @@ import shapely
 import sqlalchemy as sa
 
 import registry
-from store import audit, changes, gpkg, schema
+from store import audit, gpkg, schema
 from store.db import is_postgres, reading, writing
 from store.errors import RecordError, StaleWriteError
 
@@ -256,7 +256,6 @@ def _record_version(conn: sa.Connection, spec: registry.Layer, version: int, *, 
          "removed": removed})
     conn.execute(sa.text("UPDATE layer_heads SET version = :v, rows = :rows WHERE layer = :l"),
                  {"v": version, "rows": rows, "l": spec.name})
-    changes.bump(conn, "layers")
     if not is_postgres(conn):  # keep the GeoPackage's extent and change time right for GIS programs
         conn.execute(sa.text(
             f'UPDATE gpkg_contents SET last_change = :t, min_x = (SELECT MIN(minx) FROM "rtree_{spec.name}_geom"), '

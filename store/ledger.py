@@ -61,7 +61,6 @@ def insert_case(conn: sa.Connection, actor: Actor, *, title: str, source: str, a
          "cc": area.get("community_code"), "gc": area.get("grid_code"), "state": REPORTED, "at": at,
          "by": actor.username, "insp": inspection_id, "item": item_code}).scalar()
     _write_event(conn, int(new_id), "report", "", REPORTED, actor.username, at, "", {})
-    changes.bump(conn, "ledger", int(new_id))
     return int(new_id)
 
 
@@ -75,7 +74,7 @@ def create_case(engine: sa.Engine, actor: Actor, **fields) -> int:
 _INSERT_EVENT = sa.text("INSERT INTO events (case_id, action, from_state, to_state, actor, at, note, extra) "
                         "VALUES (:c, :a, :f, :t, :actor, :at, :n, :x)")
 _SELECT_CASE = sa.text("SELECT * FROM cases WHERE id = :id")
-_LOCK_CASE = sa.text("SELECT id FROM cases WHERE id = :id FOR UPDATE")
+_SELECT_CASE_FOR_UPDATE = sa.text("SELECT * FROM cases WHERE id = :id FOR UPDATE")
 _UPDATE_CASE = sa.text(
     "UPDATE cases SET state = :state, unit = :unit, deadline = :deadline, "
     "dispatched_at = :dispatched_at, closed_at = :closed_at, rework_count = :rework, "
@@ -89,8 +88,10 @@ def _write_event(conn, case_id, action, from_state, to_state, actor, at, note, e
          "at": at, "n": note, "x": json.dumps(extra, ensure_ascii=False)})
 
 
-def read_case(conn_or_engine, case_id: int) -> Case:
-    query = _SELECT_CASE
+def read_case(conn_or_engine, case_id: int, *, lock: bool = False) -> Case:
+    """The case's workflow fields; ``lock`` holds the row until the transaction ends (PostgreSQL;
+    SQLite's write transactions already hold the whole database)."""
+    query = _SELECT_CASE_FOR_UPDATE if lock and is_postgres(conn_or_engine) else _SELECT_CASE
     if isinstance(conn_or_engine, sa.Engine):
         with conn_or_engine.connect() as conn:
             row = conn.execute(query, {"id": case_id}).mappings().first()
@@ -126,9 +127,7 @@ def _check_unit(conn: sa.Connection, unit: str) -> None:
 def move(conn: sa.Connection, actor: Actor, case_id: int, action: str, *, expected_version: int,
          at: datetime, note: str = "", unit: str | None = None, deadline: datetime | None = None) -> Case:
     """Make one workflow move inside the caller's transaction (see :func:`transition`)."""
-    if is_postgres(conn):
-        conn.execute(_LOCK_CASE, {"id": case_id})
-    case = read_case(conn, case_id)
+    case = read_case(conn, case_id, lock=True)
     if case.version != expected_version:
         raise _stale(case_id, expected_version, case.version)
     new, event = apply(case, actor, action, at=at, note=note, unit=unit, deadline=deadline)
@@ -144,7 +143,6 @@ def move(conn: sa.Connection, actor: Actor, case_id: int, action: str, *, expect
         raise _stale(case_id, expected_version)
     _write_event(conn, case_id, event.action, event.from_state, event.to_state, event.actor,
                  event.at, event.note, event.extra)
-    changes.bump(conn, "ledger", case_id)
     return new
 
 

@@ -40,6 +40,8 @@ def _initial(conn: sa.Connection) -> None:
     for statement in schema.record_tables(postgres):
         conn.execute(sa.text(statement))
     changes.seed_counters(conn)
+    for statement in changes.trigger_statements(postgres):
+        conn.exec_driver_sql(statement)
     if not postgres:
         for table, title in schema.ATTRIBUTE_TABLES.items():
             statement, params = gpkg.attribute_table_statement(table, title, title)

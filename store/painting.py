@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geo.workflow import ADMIN, INSPECTOR, UNIT, Actor
-from store import audit, changes
+from store import audit
 from store.db import writing
 from store.errors import PermissionDenied, RecordError
 
@@ -48,7 +48,6 @@ def insert_painting(conn: sa.Connection, actor: Actor, *, section_id: str, paint
         "VALUES (:s, :d, :b, :by, :n, :src, :now) RETURNING id"),
         {"s": section_id, "d": painted_on, "b": int(bays), "by": actor.username, "n": note, "src": source,
          "now": now}).scalar())
-    changes.bump(conn, "paint", new_id)
     return new_id
 
 

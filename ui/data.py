@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 import streamlit as st
 
+import registry
 import store
 from geo.network import WalkNetwork, build_network
 from geo.standards import load_standards
@@ -46,17 +47,17 @@ def moment(day: date | None) -> datetime | None:
 
 
 @st.cache_resource(max_entries=6, show_spinner="正在读取城市数据…")
-def _city(url: str, as_of: datetime | None, today: date, versions: tuple, _version: changes.DataVersion) -> CityState:
-    return _load_city(_engine(url), as_of, dict(versions))
+def _city(url: str, as_of: datetime | None, today: date, key: tuple, _version: changes.DataVersion) -> CityState:
+    return _load_city(_engine(url), as_of, {name: v for name, v in key if name in registry.LAYER_NAMES})
 
 
 def load_city(day: date | None = None) -> CityState:
     """The city on ``day`` (None or today: now), shared read-only between sessions."""
     as_of = moment(day)
     version = data_version()
-    st.session_state[_SEEN] = version  # what this run shows; live_refresh watches for more
+    st.session_state[_SEEN] = version.city_key()  # what this run shows; live_refresh watches for more
     versions = tuple(sorted(layer_versions_at(engine(), as_of).items())) if as_of else version.layers
-    return _city(store_url(), as_of, date.today(), versions + version.counters, version)
+    return _city(store_url(), as_of, date.today(), versions + version.record_counters(), version)
 
 
 @st.cache_resource(max_entries=2, show_spinner="正在构建步行路网…")
@@ -84,11 +85,11 @@ def live_refresh(interval_s: float = REFRESH_S) -> None:
     the new run is still drawing then sees the new version and leaves the run alone, so a page
     that takes longer to draw than ``interval_s`` is never interrupted over and over.
     """
-    st.session_state.setdefault(_SEEN, data_version())
+    st.session_state.setdefault(_SEEN, data_version().city_key())
 
     @st.fragment(run_every=interval_s)
     def _watch() -> None:
-        now = data_version()
+        now = data_version().city_key()
         if now != st.session_state.get(_SEEN):
             st.session_state[_SEEN] = now  # ask once
             st.rerun(scope="app")

@@ -62,7 +62,7 @@ def render() -> None:
     if submitted or st.session_state.get("press_made"):
         st.session_state["press_made"] = True
         version = data_version()
-        args = ((version.layers, version.counters), area, tuple(layers), paper, orientation == "横向",
+        args = (version.city_key(), area, tuple(layers), paper, orientation == "横向",
                 title, subtitle)
         try:
             png = _poster(*args, "png")

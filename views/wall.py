@@ -129,7 +129,7 @@ def render() -> None:
                     f'<span class="cc-wall-meta">{html.escape(generated_note(state.meta))} · 数据日期 '
                     f'{html.escape(shown)}{"（历史回放）" if day else ""}</span></div>', unsafe_allow_html=True)
         key = (tuple(sorted(state.layer_versions.items())), state.as_of.date().isoformat(),
-               data_version().counters if day is None else ())
+               data_version().city_key() if day is None else ())
         page = _wall_map_html(key, repr(config), state.frames, state.meta, config, load_network(),
                               load_thresholds())
         st.iframe(page, height=900)

@@ -112,3 +112,22 @@ def test_layer_selection_reaches_the_map_and_dashboard_entry(app, demo_city):
     entry = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT_S).run()
     assert not entry.exception
     assert "创城作战图" in "\n".join(m.value for m in entry.markdown)
+
+
+def test_a_past_date_shows_the_layers_as_they_were(demo_store_url, monkeypatch, demo_city):
+    """A layer committed today does not appear when the page replays an earlier day."""
+    import geopandas as gpd
+    import shapely
+
+    from store import layers
+
+    monkeypatch.setenv("CHUANGCHENG_STORE_URL", demo_store_url)
+    engine = store.open_store(demo_store_url)
+    new = gpd.GeoDataFrame({"toilet_id": ["TODAY1", "TODAY2"], "toilet_name": ["今天建的公厕", "今天建的公厕二"],
+                            "kind": ["固定公厕"] * 2}, geometry=[shapely.Point(113.3, 40.09)] * 2, crs="EPSG:4326")
+    layers.commit_layer(engine, "public_toilets", new, actor="t")
+    before = len(demo_city.frames["public_toilets"])
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S).run()
+    assert f">{before + 2:,}<" in _html(at)
+    at.date_input(key="as_of").set_value(date(2026, 11, 1)).run()
+    assert f">{before:,}<" in _html(at) and f">{before + 2:,}<" not in _html(at)
