@@ -10,7 +10,7 @@ from ui.settings import sign_in_required
 # An emoji favicon is drawn locally; a ":material/...:" page_icon would be fetched from a public
 # font host, which an intranet cannot reach (the browser test catches it).
 st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")  # "auto": collapsed on a phone, open on a desk
 
 navigation = st.navigation([
     st.Page("views/battle_map.py", title="作战挂图", icon=":material/map:", default=True),
