@@ -24,10 +24,10 @@ from geo.errors import CityDataError
 from geo.workflow import ADMIN, Actor
 from ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
 from ingest.fields import LAYER_FIELDS
-from ingest.importer import import_file
+from ingest import sandbox
+from ingest.export import to_csv_bytes
 from store import layers
 from store.errors import StoreError
-from store.imports import commit_import
 
 
 def city_checks(engine, layer: str):
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         engine = store.open_store(args.url)
-        report = import_file(args.file, args.layer, system=args.crs)
+        report = sandbox.import_file(args.file, args.layer, display_name=args.file.name, system=args.crs)
         print(report.summary())
         print(f"列对应：{report.mapping}")
         for row_no, reason in report.skipped:
@@ -62,24 +62,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  拒绝 {r.file} 第 {r.row} 行：{r.reason}")
         for repair in report.repairs:
             print(f"  修复 {repair}")
-        if len(report.accepted):
+        accepted = report.accepted() if report.n_accepted else None
+        if accepted is not None:
             bounds, reference_distance = city_checks(engine, args.layer)
-            pts = report.accepted.geometry.representative_point()
+            pts = accepted.geometry.representative_point()
             for warning in diagnose(pts.x.to_numpy(), pts.y.to_numpy(), city_bounds=bounds,
                                     reference_distance_m=reference_distance):
                 print(f"  警告：{warning.message}")
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
-            if len(report.accepted):
-                report.accepted.to_file(args.out / "accepted.gpkg", driver="GPKG")
-            report.rejected.to_csv(args.out / "rejected.csv", index=False, encoding="utf-8-sig")
+            if accepted is not None:
+                accepted.to_file(args.out / "accepted.gpkg", driver="GPKG")
+            (args.out / "rejected.csv").write_bytes(to_csv_bytes(report.rejected))
             print(f"已写出 {args.out / 'accepted.gpkg'} 与 {args.out / 'rejected.csv'}")
-        if args.commit and len(report.accepted):
+        if args.commit and accepted is not None:
             actor = Actor(f"命令行:{getpass.getuser()}", ADMIN)
-            result, painted = commit_import(engine, args.layer, report.accepted, actor=actor,
-                                            source_name=args.file.name)
-            print(f"已写入第 {result.version} 版：新增 {result.added}，更新 {result.updated}，保留 {result.kept}"
-                  + (f"；施划记录 {painted} 条" if painted else ""))
+            result = sandbox.commit(report, store_url=store.resolve_url(args.url), actor=actor,
+                                    expected_version=None)
+            print(f"已写入第 {result['version']} 版：新增 {result['added']}，更新 {result['updated']}，"
+                  f"保留 {result['kept']}" + (f"；施划记录 {result['painted']} 条" if result["painted"] else ""))
+        report.discard()
     except (CityDataError, StoreError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

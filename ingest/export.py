@@ -19,6 +19,35 @@ import pyogrio
 from geo.coords import transform_geometries, wgs84_to_gcj02
 from geo.errors import CityDataError
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR)
+    prefixed with an apostrophe, so Excel and WPS show them as text; numbers are left alone."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column].astype(object)
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values.astype(str))
+    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), formulas neutralised."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """An Excel workbook of the table; text that looks like a formula stays text."""
+    buffer = io.BytesIO()
+    neutralise_formulas(frame).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
 FORMATS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "shp": "Shapefile（zip）", "kml": "KML",
            "xlsx": "Excel"}
 SYSTEMS = {"wgs84": "WGS84", "gcj02": "GCJ-02"}
@@ -43,9 +72,7 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, *, layer_name: str, system: st
         pts = data.geometry.representative_point()
         table = pd.DataFrame(data.drop(columns="geometry")).assign(
             **{"经度": pts.x.round(7), "纬度": pts.y.round(7), "坐标系": SYSTEMS[system]})
-        buffer = io.BytesIO()
-        table.to_excel(buffer, index=False)
-        return buffer.getvalue()
+        return to_xlsx_bytes(table)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if fmt == "shp":

@@ -26,18 +26,16 @@ import shapely
 
 import registry
 from geo.errors import CityDataError
-from ingest import coordinates
+from ingest import coordinates, formats
 from ingest.fields import LAYER_FIELDS, LAYER_GEOMETRY, guess_mapping
 from ingest.values import is_blank, parse_bool, parse_int, parse_number, skip_reason
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-VECTOR_SUFFIXES = (".geojson", ".json", ".zip", ".kml", ".kmz", ".gpkg", ".shp", ".pbf")
+VECTOR_SUFFIXES = (".geojson", ".json", ".zip", ".kml", ".kmz", ".gpkg", ".pbf")
 _GEOM_FAMILY = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
                 "Polygon": "polygon", "MultiPolygon": "polygon"}
 _GEOM_ZH = {"point": "点", "line": "线", "polygon": "面"}
-MAX_FILE_BYTES = 200 * 2**20
-MAX_ZIP_UNCOMPRESSED_BYTES = 1 * 2**30
-MAX_ZIP_RATIO = 100
+MAX_FILE_BYTES = formats.MAX_FILE_BYTES
 HEADER_SEARCH_ROWS = 15
 
 
@@ -62,24 +60,9 @@ class ImportReport:
 
 # ---------------------------------------------------------------- safety
 
-def check_file(path: Path) -> None:
-    """Size limit, and for archives: no path traversal and no decompression bomb."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CityDataError(f"文件 {path.name} 大小 {size / 2**20:.0f} MB，超过上限 {MAX_FILE_BYTES // 2**20} MB。")
-    if path.suffix.lower() in (".zip", ".kmz", ".xlsx", ".xlsm"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                infos = archive.infolist()
-        except zipfile.BadZipFile:
-            raise CityDataError(f"文件 {path.name} 不是有效的压缩包（或已损坏）。") from None
-        total = sum(i.file_size for i in infos)
-        for info in infos:
-            name = info.filename.replace("\\", "/")
-            if name.startswith("/") or ".." in name.split("/"):
-                raise CityDataError(f"压缩包 {path.name} 中的路径 “{info.filename}” 不安全（指向压缩包以外），已拒绝。")
-        if total > MAX_ZIP_UNCOMPRESSED_BYTES or (size and total / size > MAX_ZIP_RATIO and total > 50 * 2**20):
-            raise CityDataError(f"压缩包 {path.name} 解压后 {total / 2**20:.0f} MB，压缩比异常，疑似压缩炸弹，已拒绝。")
+def check_file(path: Path, display_name: str | None = None) -> formats.Format:
+    """The declared format, checked by content, size, archive paths and bombs (``ingest.formats``)."""
+    return formats.check(path, display_name)
 
 
 # ---------------------------------------------------------------- tables
@@ -98,25 +81,46 @@ def _read_csv(path: Path) -> pd.DataFrame:
     raise CityDataError(f"文件 {path.name} 的编码既不是 UTF-8 也不是 GBK，请另存为 UTF-8 后重试。")
 
 
-def read_raw_table(path: Path) -> pd.DataFrame:
-    """All cells as read, no header assumed (row i of the frame is file row i + 1)."""
+def read_raw_table(path: Path, is_data=None, display_name: str | None = None) -> pd.DataFrame:
+    """All cells as read, no header assumed (row i of the frame is file row i + 1).
+
+    A workbook may hold several sheets: the one ``is_data(frame)`` accepts is read (a notes
+    sheet beside it is fine); two data sheets are refused by name rather than one silently
+    dropped.
+    """
     if path.suffix.lower() == ".csv":
         return _read_csv(path)
+    name = display_name or path.name
     try:
         # calamine (Rust) reads a 100,000-row ledger ~10x faster than openpyxl.
-        return pd.read_excel(path, header=None, dtype=object, engine="calamine")
+        sheets = pd.read_excel(path, header=None, dtype=object, engine="calamine", sheet_name=None)
     except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise CityDataError(f"无法读取 Excel 文件 {path.name}：{exc}") from exc
+        raise CityDataError(f"无法读取 Excel 文件 {name}：{exc}") from exc
+    filled = {title: frame for title, frame in sheets.items() if not frame.dropna(how="all").empty}
+    if is_data is None or len(filled) <= 1:
+        return next(iter(filled.values()), pd.DataFrame())
+    data = [title for title, frame in filled.items() if is_data(frame)]
+    if len(data) > 1:
+        raise CityDataError(f"文件 {name} 有 {len(data)} 个含数据的工作表（{'、'.join(map(str, data))}），"
+                            "为免遗漏，请每次导入一个工作表：把其余工作表删除或另存为单独的文件。")
+    return filled[data[0]] if data else next(iter(filled.values()))
 
 
-def find_header(raw: pd.DataFrame, layer: str) -> int:
+def header_row(raw: pd.DataFrame, layer: str) -> int | None:
     """Index of the header row: the first row naming at least two of the layer's fields."""
     for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
         cells = [str(c) for c in raw.iloc[i].tolist() if not is_blank(c)]
         if len(guess_mapping(cells, layer)) >= 2:
             return i
-    raise CityDataError("在前 15 行中没有找到表头（应包含“名称”“经度”“纬度”等列名）。"
-                        "请检查文件，或在导入时手动指定列。")
+    return None
+
+
+def find_header(raw: pd.DataFrame, layer: str) -> int:
+    found = header_row(raw, layer)
+    if found is None:
+        raise CityDataError("在前 15 行中没有找到表头（应包含“名称”“经度”“纬度”等列名）。"
+                            "请检查文件，或在导入时手动指定列。")
+    return found
 
 
 _PARSERS = {"float": parse_number, "int": parse_int, "bool": parse_bool}
@@ -151,7 +155,7 @@ def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
         raise CityDataError(f"表格只有经纬度，不能导入{'面' if LAYER_GEOMETRY[layer] == 'polygon' else '线'}图层；"
                             "请使用 Shapefile（zip）、GeoJSON、KML 或 GeoPackage。")
     check_file(path)
-    raw = read_raw_table(path)
+    raw = read_raw_table(path, lambda frame: header_row(frame, layer) is not None)
     report = ImportReport(file=path.name, layer=layer, accepted=_empty_gdf(layer),
                           rejected=_empty_rejected())
     if raw.empty:
@@ -220,23 +224,43 @@ def import_table(path: Path | str, layer: str, *, system: str = "wgs84",
 
 # ---------------------------------------------------------------- vector files
 
-def _vector_source(path: Path) -> tuple[str, dict]:
-    """The GDAL path and read options for a vector file (zip shapefiles, GBK without .cpg)."""
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-        shps = [n for n in names if n.lower().endswith(".shp")]
-        if not shps:
-            raise CityDataError(f"压缩包 {path.name} 中没有 .shp 文件。")
-        shp = shps[0]
-        stem = shp[:-4]
-        options = {} if any(n.lower() == (stem + ".cpg").lower() for n in names) else {"encoding": "GBK"}
-        return f"/vsizip/{path}/{shp}", options
-    if suffix == ".shp":
-        options = {} if path.with_suffix(".cpg").exists() else {"encoding": "GBK"}
-        return str(path), options
-    return str(path), {}
+def _dbf_encoding(data: bytes) -> dict:
+    """Read options for a shapefile without ``.cpg``: its text is UTF-8 when every non-ASCII byte
+    decodes as UTF-8 (GBK text practically never does), else GBK, as Chinese desktop GIS writes."""
+    records = data[32:]
+    if any(b > 127 for b in records):
+        try:
+            records.decode("utf-8")
+            return {"encoding": "UTF-8"}
+        except UnicodeDecodeError:
+            pass
+    return {"encoding": "GBK"}
+
+
+def _vector_sources(path: Path) -> list[tuple[str, dict, str | None]]:
+    """(GDAL path, read options, label) for each dataset in the file: every shapefile of a zip
+    (none is dropped), with its text encoding; the file itself otherwise."""
+    if path.suffix.lower() in (".geojson", ".json"):
+        # "GeoJSON:path": GDAL opens it as GeoJSON only, never by guessing from its content. For
+        # the other formats the child process registers no driver but the format's own.
+        return [(f"GeoJSON:{path}", {}, None)]
+    if path.suffix.lower() != ".zip":
+        return [(str(path), {}, None)]
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        lower = {n.lower(): n for n in names}
+        out = []
+        for shp in sorted(n for n in names if n.lower().endswith(".shp")):
+            stem = shp[:-4]
+            dbf = lower.get((stem + ".dbf").lower())
+            if (stem + ".cpg").lower() in lower or dbf is None:
+                options = {}
+            else:
+                with archive.open(dbf) as handle:
+                    options = _dbf_encoding(handle.read(8 * 2**20))
+            label = Path(shp).stem if sum(n.lower().endswith(".shp") for n in names) > 1 else None
+            out.append((f"/vsizip/{path}/{shp}", options, label))
+    return out
 
 
 def _fit_geometry(geom, wanted: str, where: str, report: ImportReport):
@@ -287,28 +311,42 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
     """
     path = Path(path)
     check_file(path)
-    source, options = _vector_source(path)
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(source)]
-    except (pyogrio.errors.DataSourceError, OSError) as exc:
-        raise CityDataError(f"无法打开 {path.name}：{exc}") from exc
     frames = []
-    for name in layers:
+    layers = []
+    for source, options, label in _vector_sources(path):
         try:
-            part = pyogrio.read_dataframe(source, layer=name, on_invalid="ignore", **options)
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError) as exc:
-            raise CityDataError(f"无法读取 {path.name} 的图层 “{name}”：{exc}") from exc
-        if part.crs is not None and system in ("cgcs2000_gk", "bd09mc"):
-            raise CityDataError(f"{path.name} 已声明坐标系（{part.crs.name}），会自动换算；"
-                                "“坐标系”请选 WGS84，或仅在数据带有高德/百度偏移时选 GCJ-02 / BD-09。")
-        if part.crs is not None and part.crs.to_epsg() != 4326:
-            part = part.to_crs("EPSG:4326")
-        elif part.crs is None:
-            part = part.set_crs("EPSG:4326", allow_override=True)  # declared system applied below
-        part["source_layer"] = name
-        part["source_row"] = np.arange(1, len(part) + 1)
-        frames.append(part)
+            names = [str(name) for name, _ in pyogrio.list_layers(source)]
+        except (pyogrio.errors.DataSourceError, OSError) as exc:
+            raise CityDataError(f"无法打开 {path.name}：{exc}") from exc
+        for name in names:
+            layers.append(label or name)
+            frames.append(_read_layer(path, source, name, options, label or name, system))
     report = ImportReport(file=path.name, layer=layer, accepted=_empty_gdf(layer), rejected=_empty_rejected())
+    return _vector_report(report, frames, layers, path, layer, system, mapping)
+
+
+def _read_layer(path: Path, source: str, name: str, options: dict, label: str, system: str) -> gpd.GeoDataFrame:
+    try:
+        part = pyogrio.read_dataframe(source, layer=name, on_invalid="ignore", **options)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError) as exc:
+        raise CityDataError(f"无法读取 {path.name} 的图层 “{label}”：{exc}") from exc
+    if part.crs is not None and system in ("cgcs2000_gk", "bd09mc"):
+        raise CityDataError(f"{path.name} 已声明坐标系（{part.crs.name}），会自动换算；"
+                            "“坐标系”请选 WGS84，或仅在数据带有高德/百度偏移时选 GCJ-02 / BD-09。")
+    if part.crs is not None and part.crs.to_epsg() != 4326:
+        try:
+            part = part.to_crs("EPSG:4326")
+        except Exception as exc:  # pyproj raises several types for unusable definitions
+            raise CityDataError(f"{path.name} 的图层 “{label}” 的坐标系无法换算为 WGS84：{exc}") from exc
+    elif part.crs is None:
+        part = part.set_crs("EPSG:4326", allow_override=True)  # declared system applied below
+    part["source_layer"] = label
+    part["source_row"] = np.arange(1, len(part) + 1)
+    return part
+
+
+def _vector_report(report, frames, layers, path, layer, system, mapping):
+    """The per-feature report of the layers read from a vector file."""
     if not frames:
         report.warnings.append("文件中没有图层。")
         return report
@@ -318,7 +356,7 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
     mapping = dict(mapping) if mapping else guess_mapping(headers, layer)
     report.mapping = mapping
     fields = {f.name: f for f in LAYER_FIELDS[layer]}
-    keep, rows, rejected = [], [], []
+    keep, rows, rejected, kept_index = [], [], [], []
     for i, row in data.iterrows():
         where = f"{row['source_layer']} 第 {row['source_row']} 个要素" if len(layers) > 1 else f"第 {row['source_row']} 个要素"
         geom = row.geometry
@@ -346,13 +384,24 @@ def import_vector(path: Path | str, layer: str, *, system: str = "wgs84",
         values["source_layer"] = row["source_layer"]
         keep.append(geom)
         rows.append(values)
+        kept_index.append(i)
     if rows:
         geoms = np.array(keep, dtype=object)
         if system != "wgs84":
             from geo.coords import transform_geometries
 
             geoms = transform_geometries(geoms, lambda x, y: coordinates.to_wgs84(x, y, system))
-        report.accepted = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=list(geoms), crs="EPSG:4326")
+        bounds = shapely.bounds(geoms)
+        plausible = np.isfinite(bounds).all(axis=1) & (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180) & \
+            (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
+        for k in np.flatnonzero(~plausible):
+            row = data.loc[kept_index[k]]
+            rejected.append(_rejected_row(path.name, int(row["source_row"]),
+                                          f"坐标超出经纬度范围（{_bounds_text(bounds[k])}），请检查坐标系是否选对",
+                                          row.drop("geometry")))
+        rows = [r for r, ok in zip(rows, plausible) if ok]
+        report.accepted = gpd.GeoDataFrame(pd.DataFrame(rows, columns=None if rows else ["source_row"]),
+                                           geometry=list(geoms[plausible]), crs="EPSG:4326")
     report.rejected = pd.DataFrame(rejected) if rejected else _empty_rejected()
     return report
 
@@ -364,19 +413,18 @@ def file_headers(path: Path | str, layer: str) -> list[str]:
     if path.suffix.lower() == ".pbf":
         return ["osm_id", "name", "highway"]
     if path.suffix.lower() in TABLE_SUFFIXES:
-        raw = read_raw_table(path)
+        raw = read_raw_table(path, lambda frame: header_row(frame, layer) is not None)
         if raw.empty:
             return []
         header_at = find_header(raw, layer)
         return _unique([str(h).strip() if not is_blank(h) else f"列{j + 1}"
                         for j, h in enumerate(raw.iloc[header_at])])
-    source, options = _vector_source(path)
+    columns: list[str] = []
     try:
-        names = [str(n) for n, _ in pyogrio.list_layers(source)]
-        columns: list[str] = []
-        for name in names:
-            info = pyogrio.read_info(source, layer=name, **options)
-            columns += [str(c) for c in info["fields"] if str(c) not in columns]
+        for source, options, _ in _vector_sources(path):
+            for name in (str(n) for n, _ in pyogrio.list_layers(source)):
+                info = pyogrio.read_info(source, layer=name, **options)
+                columns += [str(c) for c in info["fields"] if str(c) not in columns]
         return columns
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
         raise CityDataError(f"无法打开 {path.name}：{exc}") from exc
@@ -401,6 +449,11 @@ def import_file(path: Path | str, layer: str, **options) -> ImportReport:
 
 
 # ---------------------------------------------------------------- helpers
+
+def _bounds_text(bounds) -> str:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return f"经度 {minx:.6g}–{maxx:.6g}，纬度 {miny:.6g}–{maxy:.6g}"
+
 
 def _unique(headers: list[str]) -> list[str]:
     seen: dict[str, int] = {}

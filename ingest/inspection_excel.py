@@ -72,8 +72,8 @@ def import_inspections(path: Path | str, engine: sa.Engine, actor: Actor, *, now
     codes for the cases that failed items open."""
     path = Path(path)
     shown = display_name or path.name
-    check_file(path)
-    raw = read_raw_table(path)
+    check_file(path, shown)
+    raw = read_raw_table(path, lambda frame: find_columns(frame, HEADERS, REQUIRED) is not None, shown)
     out = InspectionImport()
     if raw.empty:
         return out

@@ -7,7 +7,6 @@ invalid slips in. Export writes the cases with Chinese column names.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geo.errors import CityDataError
+from ingest.export import to_xlsx_bytes
 from ingest.fields import find_columns
 from ingest.importer import check_file, read_raw_table
 from ingest.values import is_blank, parse_number, skip_reason
@@ -59,8 +59,8 @@ def import_ledger(path: Path | str, engine: sa.Engine, actor: Actor, *, now: dat
     ``display_name`` is the file name the user knows (uploads are stored under another)."""
     path = Path(path)
     shown = display_name or path.name
-    check_file(path)
-    raw = read_raw_table(path)
+    check_file(path, shown)
+    raw = read_raw_table(path, lambda frame: find_columns(frame, HEADERS, ("title", "source")) is not None, shown)
     header_at, cols = _find_columns(raw)
     with engine.connect() as conn:
         codes = {r[0] for r in conn.execute(sa.text("SELECT code FROM categories"))}
@@ -116,7 +116,6 @@ def import_ledger(path: Path | str, engine: sa.Engine, actor: Actor, *, now: dat
 
 
 def export_ledger(cases: pd.DataFrame) -> bytes:
+    """The cases as an Excel workbook with Chinese headers; titles that look like formulas stay text."""
     table = cases[[c for c in EXPORT_COLUMNS if c in cases.columns]].rename(columns=EXPORT_COLUMNS)
-    buffer = io.BytesIO()
-    table.to_excel(buffer, index=False)
-    return buffer.getvalue()
+    return to_xlsx_bytes(table)

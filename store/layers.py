@@ -307,12 +307,15 @@ def _plan(conn: sa.Connection, spec: registry.Layer, data: gpd.GeoDataFrame, rep
     return plan, [int(f) for f in retire], keys.map(ids_by_key)
 
 
-def plan_commit(engine: sa.Engine, layer: str, incoming: gpd.GeoDataFrame, *, replace: bool = False) -> Plan:
-    """What committing ``incoming`` would do now (nothing is written)."""
+def plan_commit(engine: sa.Engine, layer: str, incoming: pd.DataFrame, *, replace: bool = False) -> Plan:
+    """What committing rows with these ids/names would do now (nothing is written). Only the
+    layer's id and name columns of ``incoming`` are read, so a large import can be planned from
+    its keys alone."""
     spec = registry.layer(layer)
-    data = prepare(layer, incoming)
+    keys = pd.DataFrame({column: (incoming[column] if column in incoming.columns else None)
+                         for column in (spec.id_field, spec.name_field) if column}, index=incoming.index)
     with reading(engine) as conn:
-        return _plan(conn, spec, data, replace)[0]
+        return _plan(conn, spec, keys, replace)[0]
 
 
 def commit_layer(engine: sa.Engine, layer: str, incoming: gpd.GeoDataFrame, *, actor: str,

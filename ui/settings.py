@@ -55,3 +55,11 @@ def sign_in_required() -> tuple[bool, bool]:
     if wall_open is None:
         wall_open = os.environ.get("CHUANGCHENG_WALL_OPEN")
     return _flag(required, False), _flag(wall_open, True)
+
+
+def client_address() -> str | None:
+    """The address the request came from (for the audit log and sign-in throttling)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # outside a request (AppTest, CLI): no address  # noqa: BLE001
+        return None

@@ -6,6 +6,7 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+from ingest.export import to_csv_bytes, to_xlsx_bytes  # noqa: F401  (the pages' downloads)
 from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES
 from store.errors import RecordError
 

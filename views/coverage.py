@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 import math
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ from geo.lifecircle import (AREA_LEVELS, BANDS, FACILITY_TYPES, CoverageRequest,
 from geo.standards import threshold
 from layers.battle_map import focus_bounds
 from layers.coverage import build_coverage_map
+from ui.uploads import to_csv_bytes, to_xlsx_bytes
 from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
 from ui.widgets import PAGE_CSS, Tile, header_html, tiles_html
 
@@ -84,11 +84,9 @@ def _controls(city, standards):
 
 def _download(frame: pd.DataFrame, stem: str) -> None:
     left, right = st.columns(2)
-    left.download_button("下载 CSV", frame.to_csv(index=False).encode("utf-8-sig"),
-                         file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{stem}")
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
-    right.download_button("下载 Excel", buffer.getvalue(), file_name=f"{stem}.xlsx",
+    left.download_button("下载 CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+                         key=f"csv_{stem}")
+    right.download_button("下载 Excel", to_xlsx_bytes(frame), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{stem}")
 

@@ -19,19 +19,21 @@ from geo.workflow import ADMIN, INSPECTOR
 from ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
 from ingest.export import FORMATS, SYSTEMS as EXPORT_SYSTEMS, export_layer
 from ingest.fields import LAYER_FIELDS, LAYER_TITLES, guess_mapping
-from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES, file_headers, import_file
+from ingest import sandbox
+from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES
 from ingest.mappings import load_mapping, save_mapping
 from layers.preview import build_preview_map
 from store import layers as store_layers
 from store.errors import StoreError
-from store.imports import commit_import
 from ui.auth_gate import sign_in_form
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
-from ui.uploads import saved_upload
+from ui.settings import client_address, store_url
+from ui.uploads import saved_upload, to_csv_bytes
 from ui.widgets import PAGE_CSS, flash, header_html, show_flashes
 
 NOT_MAPPED = "（不导入）"
+PREVIEW_ROWS = 5000   # drawn on the preview map; a larger file is sampled
 WRITE_ROLES = (ADMIN, INSPECTOR)
 
 
@@ -46,18 +48,20 @@ def _reference_distance(city, layer):
     return None if reference is None or reference.empty else reference_distance_fn(reference)
 
 
-def _do_commit(engine, actor, layer: str, accepted, source_name: str, base_version: int,
-               headers: list[str], mapping: dict) -> None:
+def _do_commit(engine, actor, imported, base_version: int, headers: list[str], mapping: dict) -> None:
     """The commit button's callback: runs before the page re-renders, with the version the user
-    previewed against (bound when the button was drawn)."""
+    previewed against (bound when the button was drawn). The rows are committed by a child
+    process from the file the parse left on the server; they never pass through this one."""
     try:
-        result, painted = commit_import(engine, layer, accepted, actor=actor, source_name=source_name,
-                                        expected_version=base_version)
-        save_mapping(_mappings_path(), layer, headers, mapping)
+        result = sandbox.commit(imported, store_url=store_url(), actor=actor, expected_version=base_version,
+                                address=client_address())
+        save_mapping(_mappings_path(), imported.layer, headers, mapping)
         st.session_state["imp_round"] = st.session_state.get("imp_round", 0) + 1  # a fresh, empty uploader
-        extra = f"；按文件中的已施划泊位写入施划记录 {painted} 条" if painted else ""
-        flash("success", f"已写入“{LAYER_TITLES[layer]}”第 {result.version} 版：新增 {result.added}，"
-                         f"更新 {result.updated}，保留 {result.kept} 条{extra}。各页面将在几秒内显示新数据。")
+        imported.discard()
+        st.session_state.pop("imp_parsed", None)
+        extra = f"；按文件中的已施划泊位写入施划记录 {result['painted']} 条" if result["painted"] else ""
+        flash("success", f"已写入“{LAYER_TITLES[imported.layer]}”第 {result['version']} 版：新增 {result['added']}，"
+                         f"更新 {result['updated']}，保留 {result['kept']} 条{extra}。各页面将在几秒内显示新数据。")
     except (StoreError, CityDataError) as exc:
         flash("error", str(exc))
 
@@ -72,6 +76,19 @@ def _do_restore(engine, actor, layer: str, head: int) -> None:
         flash("error", str(exc))
 
 
+def _parsed(key: tuple, parse):
+    """The child's result for this file and these settings, kept for the session (a rerun of the
+    page does not parse the file again); the previous file's leftovers are removed."""
+    held = st.session_state.get("imp_parsed")
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None and hasattr(held[1], "discard"):
+        held[1].discard()
+    result = parse()
+    st.session_state["imp_parsed"] = (key, result)
+    return result
+
+
 def _import_section(engine, actor, state) -> None:
     city = state.frames
     layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
@@ -83,7 +100,8 @@ def _import_section(engine, actor, state) -> None:
         return
     try:
         path = saved_upload(upload)
-        headers = file_headers(path, layer)
+        headers = _parsed(("headers", path.name, layer),
+                          lambda: sandbox.file_headers(path, layer, upload.name))
         remembered = load_mapping(_mappings_path(), layer, headers)
         guessed = remembered or guess_mapping(headers, layer)
         st.markdown("##### 列对应" + ("（沿用上次同类文件的设置）" if remembered else "（已按列名自动识别）"))
@@ -96,46 +114,49 @@ def _import_section(engine, actor, state) -> None:
                                            index=default, key=f"imp_map_{layer}_{spec.name}")
             if chosen != NOT_MAPPED:
                 mapping[spec.name] = chosen
-        report = import_file(path, layer, system=system, mapping=mapping or None)
+        report = _parsed(("import", path.name, layer, system, tuple(sorted(mapping.items()))),
+                         lambda: sandbox.import_file(path, layer, display_name=upload.name, system=system,
+                                                     mapping=mapping or None))
     except (CityDataError, StoreError) as exc:
-        st.error(str(exc).replace(path.name, upload.name) if "path" in locals() else str(exc))
+        st.error(str(exc))
         return
 
-    st.success(report.summary().replace(path.name, upload.name))
-    if len(report.accepted):
-        pts = report.accepted.geometry.representative_point()
+    st.success(report.summary())
+    sample = report.accepted(limit=PREVIEW_ROWS) if report.n_accepted else None
+    if sample is not None:
+        pts = sample.geometry.representative_point()
         for warning in diagnose(pts.x.to_numpy(), pts.y.to_numpy(), city_bounds=tuple(city["districts"].total_bounds),
                                 reference_distance_m=_reference_distance(city, layer)):
             st.warning(warning.message)
     for repair in report.repairs[:50]:
         st.caption(f"已修复：{html.escape(repair)}")
     if not report.rejected.empty:
-        rejected = report.rejected.assign(file=upload.name).rename(
-            columns={"file": "文件", "row": "行号", "reason": "原因"})
-        st.markdown("##### 被拒绝的行")
-        st.dataframe(rejected, hide_index=True, width="stretch")
-        st.download_button("下载被拒绝的行（CSV，修改后可重新导入）", rejected.to_csv(index=False).encode("utf-8-sig"),
+        rejected = report.rejected.rename(columns={"file": "文件", "row": "行号", "reason": "原因"})
+        st.markdown(f"##### 被拒绝的行（共 {len(rejected):,} 行{'，下表列出前 1,000 行' if len(rejected) > 1000 else ''}）")
+        st.dataframe(rejected.head(1000), hide_index=True, width="stretch")
+        st.download_button("下载被拒绝的行（CSV，修改后可重新导入）", to_csv_bytes(rejected),
                            file_name=f"{upload.name}_被拒绝的行.csv", mime="text/csv", key="imp_rejected")
     if report.skipped:
         st.caption("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30]))
-    if not len(report.accepted):
+    if sample is None:
         return
-    st_folium(build_preview_map(city, state.meta, report.accepted, title=f"{LAYER_TITLES[layer]}导入预览"),
+    shown = "" if report.n_accepted <= PREVIEW_ROWS else f"（共 {report.n_accepted:,} 条，地图上显示随机 {PREVIEW_ROWS:,} 条）"
+    st_folium(build_preview_map(city, state.meta, sample, title=f"{LAYER_TITLES[layer]}导入预览{shown}"),
               height=480, use_container_width=True, key="imp_preview", returned_objects=[])
+    spec = registry.layer(layer)
     try:
-        plan = store_layers.plan_commit(engine, layer, report.accepted)
+        plan = store_layers.plan_commit(engine, layer, report.keys([spec.id_field, spec.name_field or spec.id_field]))
     except StoreError as exc:
         st.error(str(exc))
         return
     st.markdown(f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
-                f"新增 {plan.added}，更新 {plan.updated}（按{registry.layer(layer).field(plan.key).title_zh}匹配），"
-                f"保留 {plan.kept} 条。")
+                f"新增 {plan.added:,}，更新 {plan.updated:,}（按{spec.field(plan.key).title_zh}匹配），"
+                f"保留 {plan.kept:,} 条。")
     if actor is None or actor.role not in WRITE_ROLES:
         st.info("写入需要以管理员或督查受理账号登录。")
         return
     st.button("确认导入（按编号更新，不重复）", type="primary", key="imp_commit", on_click=_do_commit,
-              args=(engine, actor, layer, report.accepted, upload.name, plan.base_version, headers,
-                    report.mapping))
+              args=(engine, actor, report, plan.base_version, headers, report.mapping))
 
 
 def _versions_section(engine, actor) -> None:

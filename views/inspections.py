@@ -15,13 +15,14 @@ import streamlit as st
 
 from geo.workflow import ADMIN, INSPECTOR, UNIT
 from ingest.importer import TABLE_SUFFIXES
-from ingest.inspection_excel import import_inspections
+from ingest import sandbox
 from store import inspections, painting
 from store.errors import StoreError
 from ui.auth_gate import sign_in_form, sign_out_button
 from ui.controls import area_control
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
+from ui.settings import store_url
 from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
@@ -120,11 +121,12 @@ def _import_tab(engine, actor, city) -> None:
     if upload is None or not st.button("导入测评记录", key="insp_import"):
         return
     try:
-        result = import_inspections(saved_upload(upload, TABLE_SUFFIXES), engine, actor, now=datetime.now(),
-                                    areas=_areas(city["inspection_points"]), display_name=upload.name)
-        flash("success", f"{upload.name}：导入测评 {len(result.saved)} 次，上报问题 {result.cases} 件，"
-                         f"拒绝 {len(result.rejected)} 行，跳过 {len(result.skipped)} 行。",
-              pd.DataFrame(result.rejected).rename(columns={"file": "文件", "row": "行号", "reason": "原因"}))
+        result = sandbox.import_inspections(saved_upload(upload, TABLE_SUFFIXES), store_url=store_url(), actor=actor,
+                                            display_name=upload.name, now=datetime.now(),
+                                            areas=_areas(city["inspection_points"]))
+        flash("success", f"{upload.name}：导入测评 {result['saved']} 次，上报问题 {result['cases']} 件，"
+                         f"拒绝 {result['rejected']} 行，跳过 {len(result['skipped'])} 行。",
+              result["rejected_rows"].rename(columns={"file": "文件", "row": "行号", "reason": "原因"}))
     except (StoreError, ValueError) as exc:
         flash("error", str(exc))
     st.rerun()

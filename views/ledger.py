@@ -19,7 +19,8 @@ from streamlit_folium import st_folium
 from geo import ledger_kpi as kpi
 from geo.admin import locate_in_grids
 from geo.workflow import ADMIN, INSPECTOR, MOVES, ROLES, STATES, UNIT, WorkflowError, allowed_actions
-from ingest.ledger_excel import export_ledger, import_ledger
+from ingest import sandbox
+from ingest.ledger_excel import export_ledger
 from layers import basemap
 from layers.assets import new_map
 from layers.battle_map import focus_bounds
@@ -33,6 +34,7 @@ from store.errors import StoreError
 from ui.auth_gate import sign_in_form, sign_out_button
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
+from ui.settings import store_url
 from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
 
@@ -233,20 +235,11 @@ def _import_tab(engine, actor, city):
     upload = st.file_uploader("Excel 台账（.xlsx）", type=["xlsx"], key="led_import_file")
     if upload is None or not st.button("导入台账", key="led_import"):
         return
-    grids = city["grids"]
-
-    def locate(lon, lat):
-        where = locate_in_grids(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"),
-                                grids).iloc[0]
-        out = {k: where.get(k) for k in ("street_code", "community_code", "grid_code")}
-        out["district_code"] = None if pd.isna(where.get("street_code")) else str(where["street_code"])[:6]
-        return out
-
     try:
-        path = saved_upload(upload)
-        result = import_ledger(path, engine, actor, now=datetime.now(), locate=locate, display_name=upload.name)
-        flash("success", f"{upload.name}：新建 {len(result.created)} 件，拒绝 {len(result.rejected)} 行，"
-                         f"跳过 {len(result.skipped)} 行。", pd.DataFrame(result.rejected).rename(
+        result = sandbox.import_ledger(saved_upload(upload, (".xlsx",)), store_url=store_url(), actor=actor,
+                                       display_name=upload.name, now=datetime.now())
+        flash("success", f"{upload.name}：新建 {len(result['created'])} 件，拒绝 {result['rejected']} 行，"
+                         f"跳过 {len(result['skipped'])} 行。", result["rejected_rows"].rename(
                              columns={"file": "文件", "row": "行号", "reason": "原因"}))
     except (StoreError, WorkflowError, ValueError) as exc:
         flash("error", str(exc))

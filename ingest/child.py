@@ -1,0 +1,141 @@
+"""The parsing child process: ``python -m ingest.child TASK REQUEST.json``.
+
+Started only by ``ingest.sandbox``. Before it touches the file it lowers its own limits (address
+space, CPU seconds, size of files it writes); GDAL in this process knows only the drivers the
+file's declared format allows (``GDAL_SKIP``, set by the parent) and reaches no network. Results
+go to the request's folder: ``result.json`` (small), ``accepted.parquet`` and ``rejected.parquet``
+(any size). A refusal of the file is ``error.json`` with the Chinese message and exit code 3.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+from pathlib import Path
+
+EXIT_REFUSED = 3
+EXIT_MEMORY = 4
+
+
+def _limit(kind: int, value: int) -> None:
+    soft, hard = resource.getrlimit(kind)
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+
+
+def _apply_limits(limits: dict) -> None:
+    _limit(resource.RLIMIT_AS, int(limits["memory_bytes"]))
+    _limit(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+    _limit(resource.RLIMIT_FSIZE, int(limits["output_bytes"]))
+    _limit(resource.RLIMIT_CORE, 0)
+
+
+def _write_frames(folder: Path, report) -> None:
+    report.accepted.to_parquet(folder / "accepted.parquet")
+    report.rejected.astype(str).to_parquet(folder / "rejected.parquet")
+
+
+def _task_headers(req: dict, folder: Path) -> dict:
+    from ingest.importer import file_headers
+
+    return {"headers": file_headers(Path(req["path"]), req["layer"])}
+
+
+def _task_import(req: dict, folder: Path) -> dict:
+    from ingest.importer import import_file
+
+    options = {"system": req.get("system", "wgs84")}
+    if req.get("mapping"):
+        options["mapping"] = req["mapping"]
+    report = import_file(Path(req["path"]), req["layer"], **options)
+    _write_frames(folder, report)
+    return {"file": report.file, "layer": report.layer, "skipped": report.skipped, "repairs": report.repairs,
+            "warnings": report.warnings, "mapping": report.mapping, "rows_read": report.rows_read,
+            "accepted": len(report.accepted), "rejected": len(report.rejected)}
+
+
+def _actor(req: dict):
+    from geo.workflow import Actor
+
+    return Actor(**req["actor"])
+
+
+def _task_commit(req: dict, folder: Path) -> dict:
+    import geopandas as gpd
+
+    import store
+    from store.imports import commit_import
+
+    accepted = gpd.read_parquet(req["accepted"])
+    engine = store.open_store(req["store_url"])
+    result, painted = commit_import(engine, req["layer"], accepted, actor=_actor(req),
+                                    source_name=req["source_name"], expected_version=req.get("expected_version"),
+                                    address=req.get("address"))
+    return {"version": result.version, "added": result.added, "updated": result.updated, "kept": result.kept,
+            "removed": result.removed, "painted": painted}
+
+
+def _task_ledger(req: dict, folder: Path) -> dict:
+    from datetime import datetime
+
+    import pandas as pd
+
+    import store
+    from ingest.ledger_excel import import_ledger
+    from ingest.locate import grid_locator
+
+    engine = store.open_store(req["store_url"])
+    result = import_ledger(Path(req["path"]), engine, _actor(req), now=datetime.fromisoformat(req["now"]),
+                           locate=grid_locator(engine), display_name=req["display_name"])
+    pd.DataFrame(result.rejected).astype(str).to_parquet(folder / "rejected.parquet")
+    return {"created": result.created, "skipped": result.skipped, "rejected": len(result.rejected)}
+
+
+def _task_inspections(req: dict, folder: Path) -> dict:
+    from datetime import datetime
+
+    import pandas as pd
+
+    import store
+    from ingest.inspection_excel import import_inspections
+
+    engine = store.open_store(req["store_url"])
+    result = import_inspections(Path(req["path"]), engine, _actor(req), now=datetime.fromisoformat(req["now"]),
+                                areas=req.get("areas") or {}, display_name=req["display_name"])
+    pd.DataFrame(result.rejected).astype(str).to_parquet(folder / "rejected.parquet")
+    return {"saved": len(result.saved), "cases": result.cases, "skipped": result.skipped,
+            "rejected": len(result.rejected)}
+
+
+TASKS = {"headers": _task_headers, "import": _task_import, "commit": _task_commit, "ledger": _task_ledger,
+         "inspections": _task_inspections}
+
+
+def main(argv: list[str]) -> int:
+    task, request_path = argv
+    req = json.loads(Path(request_path).read_text(encoding="utf-8"))
+    folder = Path(request_path).parent
+    _apply_limits(req["limits"])
+    from geo.errors import CityDataError
+    from store.errors import StoreError
+
+    try:
+        result = TASKS[task](req, folder)
+    except (CityDataError, StoreError) as exc:
+        message = str(exc)
+        if req.get("path"):  # the user knows the file by its own name, not the server's copy
+            path = Path(req["path"])
+            message = message.replace(str(path), req.get("display_name", path.name)).replace(
+                path.name, req.get("display_name", path.name))
+        (folder / "error.json").write_text(json.dumps({"message": message, "kind": type(exc).__name__},
+                                                      ensure_ascii=False), encoding="utf-8")
+        return EXIT_REFUSED
+    except MemoryError:
+        return EXIT_MEMORY
+    (folder / "result.json").write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
