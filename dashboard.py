@@ -1,32 +1,37 @@
-"""创城作战图 — the Streamlit shell: page setup and navigation only.
+"""创城作战图 — the Streamlit shell: page setup, the sign-in gate and the pages offered by role.
 
-Run with ``streamlit run dashboard.py`` (``scripts/run.sh`` sets everything up first).
+Run with ``streamlit run server.py`` (``scripts/run.sh`` sets everything up first).
 """
 
 import streamlit as st
 
-from ui.settings import sign_in_required
+from ui.access import pages_for
+from ui.auth_gate import AUTO_RERUN, current_session, note_session, sign_in_form
+from ui.data import engine
+from ui.settings import sign_in_needed, sign_in_required
 
 # An emoji favicon is drawn locally; a ":material/...:" page_icon would be fetched from a public
 # font host, which an intranet cannot reach (the browser test catches it).
 st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="auto")  # "auto": collapsed on a phone, open on a desk
 
-navigation = st.navigation([
-    st.Page("views/battle_map.py", title="作战挂图", icon=":material/map:", default=True),
-    st.Page("views/coverage.py", title="15分钟生活圈", icon=":material/directions_walk:"),
-    st.Page("views/ledger.py", title="问题台账", icon=":material/assignment:", url_path="ledger"),
-    st.Page("views/inspections.py", title="实地测评", icon=":material/fact_check:", url_path="inspections"),
-    st.Page("views/data_import.py", title="数据导入", icon=":material/upload_file:", url_path="import"),
-    st.Page("views/press.py", title="宣传导出", icon=":material/photo_camera:", url_path="press"),
-    st.Page("views/wall.py", title="大屏", icon=":material/tv:", url_path="wall"),
-])
-# Optional sign-in for every page (a wall screen can stay open): see README, "Accounts".
-required, wall_open = sign_in_required()
-if required and "actor" not in st.session_state and not (wall_open and navigation.url_path == "wall"):
-    from ui.auth_gate import sign_in_form
-    from ui.data import engine
-
+# A page's own automatic refresh is not the user's activity: it must not hold off the idle sign-out.
+session = current_session(engine(), touch=not st.session_state.pop(AUTO_RERUN, False))
+note_session(session)
+role = session.actor.role if session is not None and not session.must_change else None
+specs = pages_for(role)
+_, wall_open = sign_in_required()
+if role is None and sign_in_needed():
+    # Signed out on a server others can reach: the sign-in page only (and the wall, if allowed).
+    specs = [s for s in specs if wall_open and s.url_path == "wall"]
+pages = [st.Page(s.file, title=s.title, icon=s.icon, url_path=s.url_path or None, default=(i == 0))
+         for i, s in enumerate(specs)]
+if not pages:
+    pages = [st.Page(lambda: None, title="登录", icon=":material/login:", default=True)]
+navigation = st.navigation(pages)
+if role is None and sign_in_needed() and not (wall_open and navigation.url_path == "wall"):
+    st.markdown("## 创城作战图")
     if sign_in_form(engine()) is None:
         st.stop()
+    st.rerun()
 navigation.run()

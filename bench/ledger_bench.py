@@ -57,7 +57,7 @@ def _ready(url: str):
     engine = store.open_store(url)
     with writing(engine) as conn:
         accounts.add_units(conn, [{"name": "城管局"}])
-    accounts.create_user(engine, "ua", "bench-pass-1", role=UNIT, unit="城管局")
+        accounts.insert_user(conn, "ua", "Bench-pass-1", role=UNIT, unit="城管局")
     return engine
 
 

@@ -266,7 +266,7 @@ def load_into_store(engine, city: DemoCity) -> dict[str, int]:
         painted = demo_ledger.record_painting(conn, city.painting, now=city.as_of)
     write_meta(engine, {**city.meta, "demo_complete": "true"})  # last: a half-built demo is not taken as done
     return {"inspections": len(city.inspections), "cases": len(opened), "moves": moves,
-            "paint_records": painted, "accounts": len(usernames) + 3}
+            "paint_records": painted, "accounts": len(usernames) + 5}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from demo.history import InspectionPlan
-from geo.workflow import ADMIN, INSPECTOR, LEADER, MOVES, UNIT, Actor, allowed_actions
+from geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, MOVES, SECURITY, UNIT, Actor, allowed_actions
 from store import accounts, auth, inspections, ledger, painting
 from store.db import writing
 
@@ -28,18 +28,21 @@ OTHER_TITLES = ("店外经营", "机动车乱停放", "非机动车乱停放", "
 
 def create_accounts(engine: sa.Engine, units: pd.DataFrame, *, at: datetime) -> dict[str, str]:
     """Units registry and demo accounts: leader, inspector, admin and one per unit
-    (``unit001``…, by unit name). Returns {unit name: username}."""
+    (``unit001``…, by unit name). Returns {unit name: username}. The five administrators and business accounts of the
+    demo share the published password (``DEMO_PASSWORD``)."""
     shared_hash = auth.hash_password(DEMO_PASSWORD)  # one hash for all: they share the password anyway
     names = sorted(units["name"].unique())
     usernames = {name: f"unit{i + 1:03d}" for i, name in enumerate(names)}
     with writing(engine) as conn:
         accounts.add_units(conn, units.to_dict("records"), at=at)
         rows = [("leader", "领导", LEADER, None), ("inspector", "督查受理", INSPECTOR, None),
-                ("admin", "管理员", ADMIN, None)]
+                ("admin", "系统管理员", ADMIN, None), ("security", "安全管理员", SECURITY, None),
+                ("auditor", "审计管理员", AUDITOR, None)]
         rows += [(usernames[n], n, UNIT, n) for n in names]
-        conn.execute(sa.text("INSERT INTO users (username, display_name, role, unit, password_hash) "
-                             "VALUES (:u, :d, :r, :unit, :h)"),
-                     [{"u": u, "d": d, "r": r, "unit": unit, "h": shared_hash} for u, d, r, unit in rows])
+        conn.execute(sa.text("INSERT INTO users (username, display_name, role, unit, password_hash, "
+                             "password_changed_at) VALUES (:u, :d, :r, :unit, :h, :t)"),
+                     [{"u": u, "d": d, "r": r, "unit": unit, "h": shared_hash, "t": datetime.now()}
+                      for u, d, r, unit in rows])
     return usernames
 
 

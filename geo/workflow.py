@@ -26,8 +26,13 @@ FINAL_STATES = (DECLINED, VOID, CLOSED)
 LEADER = "领导"
 INSPECTOR = "督查受理"
 UNIT = "责任单位"
-ADMIN = "管理员"
-ROLES = (LEADER, INSPECTOR, UNIT, ADMIN)
+# 三权分立 (GB/T 22239-2019): the three administrators are separate people and do no casework.
+ADMIN = "系统管理员"        # accounts, settings, data maintenance
+SECURITY = "安全管理员"     # roles, unlocks, forced sign-out
+AUDITOR = "审计管理员"      # reads the audit log, nothing else
+BUSINESS_ROLES = (LEADER, INSPECTOR, UNIT)
+ADMIN_ROLES = (ADMIN, SECURITY, AUDITOR)
+ROLES = BUSINESS_ROLES + ADMIN_ROLES
 
 
 @dataclass(frozen=True)
@@ -41,17 +46,17 @@ class Move:
 
 
 MOVES: dict[str, Move] = {m.action: m for m in (
-    Move("register", "立案", (REPORTED,), REGISTERED, (INSPECTOR, ADMIN)),
-    Move("decline", "不予立案", (REPORTED,), DECLINED, (INSPECTOR, ADMIN), needs_note=True),
-    Move("void", "作废", (REPORTED, REGISTERED), VOID, (INSPECTOR, ADMIN), needs_note=True),
-    Move("dispatch", "派遣", (REGISTERED,), DISPATCHED, (INSPECTOR, ADMIN)),
-    Move("start", "开始整改", (DISPATCHED,), IN_PROGRESS, (UNIT, INSPECTOR, ADMIN)),
-    Move("report_fix", "整改反馈", (IN_PROGRESS,), FEEDBACK, (UNIT, INSPECTOR, ADMIN), needs_note=True),
-    Move("verify_pass", "核查通过（结案销号）", (FEEDBACK,), CLOSED, (INSPECTOR, ADMIN)),
-    Move("verify_fail", "核查不通过（返工）", (FEEDBACK,), IN_PROGRESS, (INSPECTOR, ADMIN), needs_note=True),
-    Move("park", "挂账", (REGISTERED, DISPATCHED, IN_PROGRESS, FEEDBACK), PARKED, (INSPECTOR, ADMIN),
+    Move("register", "立案", (REPORTED,), REGISTERED, (INSPECTOR,)),
+    Move("decline", "不予立案", (REPORTED,), DECLINED, (INSPECTOR,), needs_note=True),
+    Move("void", "作废", (REPORTED, REGISTERED), VOID, (INSPECTOR,), needs_note=True),
+    Move("dispatch", "派遣", (REGISTERED,), DISPATCHED, (INSPECTOR,)),
+    Move("start", "开始整改", (DISPATCHED,), IN_PROGRESS, (UNIT, INSPECTOR)),
+    Move("report_fix", "整改反馈", (IN_PROGRESS,), FEEDBACK, (UNIT, INSPECTOR), needs_note=True),
+    Move("verify_pass", "核查通过（结案销号）", (FEEDBACK,), CLOSED, (INSPECTOR,)),
+    Move("verify_fail", "核查不通过（返工）", (FEEDBACK,), IN_PROGRESS, (INSPECTOR,), needs_note=True),
+    Move("park", "挂账", (REGISTERED, DISPATCHED, IN_PROGRESS, FEEDBACK), PARKED, (INSPECTOR,),
          needs_note=True),
-    Move("resume", "解除挂账", (PARKED,), None, (INSPECTOR, ADMIN), needs_note=True),
+    Move("resume", "解除挂账", (PARKED,), None, (INSPECTOR,), needs_note=True),
 )}
 
 

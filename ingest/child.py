@@ -18,21 +18,29 @@ EXIT_REFUSED = 3
 EXIT_MEMORY = 4
 
 
-def _limit(kind: int, value: int) -> None:
+def _limit(kind: int, value: int, grace: int = 0) -> None:
+    """Soft limit ``value``; hard limit ``grace`` above it (never above the current hard limit)."""
     soft, hard = resource.getrlimit(kind)
     value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-    resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+    wanted_hard = value + grace
+    resource.setrlimit(kind, (value, wanted_hard if hard == resource.RLIM_INFINITY else min(wanted_hard, hard)))
 
 
 def _apply_limits(limits: dict) -> None:
     _limit(resource.RLIMIT_AS, int(limits["memory_bytes"]))
-    _limit(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+    # SIGXCPU at the soft limit (reported as "计算时间"), SIGKILL only if it is ignored 5 s later
+    _limit(resource.RLIMIT_CPU, int(limits["cpu_s"]), grace=5)
     _limit(resource.RLIMIT_FSIZE, int(limits["output_bytes"]))
     _limit(resource.RLIMIT_CORE, 0)
 
 
+SAMPLE_ROWS = 5000   # what a page may draw of a large file (it never loads the whole file)
+
+
 def _write_frames(folder: Path, report) -> None:
     report.accepted.to_parquet(folder / "accepted.parquet")
+    if len(report.accepted) > SAMPLE_ROWS:
+        report.accepted.sample(SAMPLE_ROWS, random_state=0).to_parquet(folder / "sample.parquet")
     report.rejected.astype(str).to_parquet(folder / "rejected.parquet")
 
 
@@ -85,10 +93,19 @@ def _task_ledger(req: dict, folder: Path) -> dict:
     from ingest.ledger_excel import import_ledger
     from ingest.locate import grid_locator
 
+    from store.errors import require
+    from store import audit
+
+    actor = _actor(req)
+    require(actor, "ledger.import")
     engine = store.open_store(req["store_url"])
-    result = import_ledger(Path(req["path"]), engine, _actor(req), now=datetime.fromisoformat(req["now"]),
+    result = import_ledger(Path(req["path"]), engine, actor, now=datetime.fromisoformat(req["now"]),
                            locate=grid_locator(engine), display_name=req["display_name"])
     pd.DataFrame(result.rejected).astype(str).to_parquet(folder / "rejected.parquet")
+    audit.record_event(engine, actor=actor.username, action="ledger_import", target=req["display_name"],
+                       address=req.get("address"), detail={"created": len(result.created),
+                                                           "skipped": len(result.skipped),
+                                                           "rejected": len(result.rejected)})
     return {"created": result.created, "skipped": result.skipped, "rejected": len(result.rejected)}
 
 
@@ -100,10 +117,18 @@ def _task_inspections(req: dict, folder: Path) -> dict:
     import store
     from ingest.inspection_excel import import_inspections
 
+    from store.errors import require
+    from store import audit
+
+    actor = _actor(req)
+    require(actor, "inspection.import")
     engine = store.open_store(req["store_url"])
-    result = import_inspections(Path(req["path"]), engine, _actor(req), now=datetime.fromisoformat(req["now"]),
+    result = import_inspections(Path(req["path"]), engine, actor, now=datetime.fromisoformat(req["now"]),
                                 areas=req.get("areas") or {}, display_name=req["display_name"])
     pd.DataFrame(result.rejected).astype(str).to_parquet(folder / "rejected.parquet")
+    audit.record_event(engine, actor=actor.username, action="inspection_import", target=req["display_name"],
+                       address=req.get("address"), detail={"saved": len(result.saved), "cases": result.cases,
+                                                           "rejected": len(result.rejected)})
     return {"saved": len(result.saved), "cases": result.cases, "skipped": result.skipped,
             "rejected": len(result.rejected)}
 

@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import CityDataError
+from store.errors import require
 from geo.workflow import Actor
 from ingest import formats
 
@@ -144,6 +145,12 @@ class IsolatedImport:
         return self.folder / "accepted.parquet"
 
     def accepted(self, limit: int | None = None) -> gpd.GeoDataFrame:
+        """The accepted rows; with a ``limit`` below their number, a random sample of that many
+        (from the child's sample file: a large file is never loaded whole into the server)."""
+        sample = self.folder / "sample.parquet"
+        if limit is not None and self.n_accepted > limit and sample.exists():
+            frame = gpd.read_parquet(sample)
+            return frame if len(frame) <= limit else frame.head(limit)
         frame = gpd.read_parquet(self.accepted_path)
         return frame if limit is None or len(frame) <= limit else frame.sample(limit, random_state=0)
 
@@ -198,6 +205,7 @@ def import_file(path: Path, layer: str, *, display_name: str, system: str = "wgs
 def commit(imported: IsolatedImport, *, store_url: str, actor: Actor, expected_version: int | None,
            address: str | None = None) -> dict:
     """Commit what a child accepted, in another child (the rows never enter this process)."""
+    require(actor, "layer.import")
     result, folder = run("commit", {"accepted": str(imported.accepted_path), "store_url": store_url,
                                     "layer": imported.layer, "actor": actor.__dict__,
                                     "source_name": imported.file, "expected_version": expected_version,
@@ -206,11 +214,13 @@ def commit(imported: IsolatedImport, *, store_url: str, actor: Actor, expected_v
     return result
 
 
-def import_ledger(path: Path, *, store_url: str, actor: Actor, display_name: str, now) -> dict:
+def import_ledger(path: Path, *, store_url: str, actor: Actor, display_name: str, now,
+                  address: str | None = None) -> dict:
     """An Excel problem ledger imported by a child process; returns counts and rejected rows."""
+    require(actor, "ledger.import")
     formats.check(path, display_name)
     result, folder = run("ledger", {"path": str(path), "store_url": store_url, "actor": actor.__dict__,
-                                    "display_name": display_name, "now": now.isoformat()},
+                                    "display_name": display_name, "now": now.isoformat(), "address": address},
                          display_name=display_name)
     result["rejected_rows"] = _rejected(folder, display_name)
     shutil.rmtree(folder, ignore_errors=True)
@@ -218,10 +228,12 @@ def import_ledger(path: Path, *, store_url: str, actor: Actor, display_name: str
 
 
 def import_inspections(path: Path, *, store_url: str, actor: Actor, display_name: str, now,
-                       areas: dict[str, dict]) -> dict:
+                       areas: dict[str, dict], address: str | None = None) -> dict:
+    require(actor, "inspection.import")
     formats.check(path, display_name)
     result, folder = run("inspections", {"path": str(path), "store_url": store_url, "actor": actor.__dict__,
-                                         "display_name": display_name, "now": now.isoformat(), "areas": areas},
+                                         "display_name": display_name, "now": now.isoformat(), "areas": areas,
+                                         "address": address},
                          display_name=display_name)
     result["rejected_rows"] = _rejected(folder, display_name)
     shutil.rmtree(folder, ignore_errors=True)

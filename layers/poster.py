@@ -2,7 +2,8 @@
 landscape) and progress charts (PNG), in Chinese with an embedded CJK font.
 
 Drawn with matplotlib in the local metric CRS (so the scale bar is true), with title, subtitle,
-legend, scale bar, north arrow, date, source note and the generated-data label. The font is
+legend, scale bar, north arrow, date, source note and the generated-data label. Every text is
+drawn as typed (no mathtext: a ``$`` in a title is a dollar sign). The font is
 Noto Sans CJK SC (Debian's ``fonts-noto-cjk``, SIL OFL), which ``scripts/setup.sh`` installs;
 if it is missing the export stops with a message instead of printing boxes.
 """
@@ -35,6 +36,18 @@ PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
 DPI = 300
 LAYER_TITLES = {"grids": "街道", "parking": "施划停车路段", "public_toilets": "公厕",
                 "markets": "农贸市场", "inspection_points": "测评点位"}
+
+
+def literal_text(draw):
+    """Draw with every text shown as typed: a title such as “奖励 $5$ 元” is not mathtext."""
+    import functools
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with plt.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 class FontMissingError(RuntimeError):
@@ -115,6 +128,7 @@ def _north_arrow(ax, x: float, y: float, size: float) -> None:
             zorder=20)
 
 
+@literal_text
 def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec: PosterSpec, *,
                   focus: gpd.GeoDataFrame) -> plt.Figure:
     """The poster figure for the chosen area (``focus`` polygons) and layers."""
@@ -194,6 +208,7 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     return fig
 
 
+@literal_text
 def progress_chart(progress: pd.DataFrame, kind: str, *, title: str, note: str) -> plt.Figure:
     """A progress chart (施划停车位 or 问题) over time, styled like the wall screen."""
     use_cjk_font()
@@ -219,6 +234,7 @@ def progress_chart(progress: pd.DataFrame, kind: str, *, title: str, note: str) 
     return fig
 
 
+@literal_text
 def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> plt.Figure:
     """The 街道 ranking by 达标率 as a horizontal bar chart (unranked streets left out)."""
     use_cjk_font()

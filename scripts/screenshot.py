@@ -67,9 +67,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(*, port: int | None = None, env: dict[str, str] | None = None,
                 timeout_s: float = 90.0):
-    """Start ``streamlit run dashboard.py`` on loopback; yield its URL; stop it."""
+    """Start ``streamlit run server.py`` on loopback; yield its URL; stop it."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},

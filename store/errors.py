@@ -18,3 +18,13 @@ class PermissionDenied(StoreError, workflow.PermissionDenied):
 
 class RecordError(StoreError):
     """A record that cannot be stored as given (the message says which field and why)."""
+
+
+def require(actor: workflow.Actor | None, action: str) -> None:
+    """``geo.permissions.require``, raising the store's ``PermissionDenied`` (a ``StoreError``)."""
+    from geo import permissions
+
+    try:
+        permissions.require(actor, action)
+    except workflow.PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None

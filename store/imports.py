@@ -15,12 +15,12 @@ import geopandas as gpd
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.workflow import ADMIN, INSPECTOR, Actor
+from store.errors import require
+from geo.workflow import Actor
 from store import layers
 from store.db import writing
-from store.errors import PermissionDenied, RecordError
+from store.errors import RecordError
 
-IMPORT_ROLES = (ADMIN, INSPECTOR)
 
 
 def _with_sources(incoming: gpd.GeoDataFrame, source_name: str) -> gpd.GeoDataFrame:
@@ -65,8 +65,7 @@ def commit_import(engine: sa.Engine, layer: str, accepted: gpd.GeoDataFrame, *, 
     ``expected_version`` is the version the user previewed against: if the layer has moved on,
     nothing is written and ``StaleWriteError`` says so.
     """
-    if actor.role not in IMPORT_ROLES:
-        raise PermissionDenied(f"{actor.role}账号不能导入数据（需要：{'、'.join(IMPORT_ROLES)}）。")
+    require(actor, "layer.import")
     now = datetime.now()
     data = _with_sources(accepted, source_name)
     with writing(engine) as conn:
@@ -77,3 +76,11 @@ def commit_import(engine: sa.Engine, layer: str, accepted: gpd.GeoDataFrame, *, 
             painted = _painting_corrections(conn, data, actor=actor.username, on=now.date(),
                                             source_name=source_name, now=now)
     return result, painted
+
+
+def restore(engine: sa.Engine, layer: str, version: int, *, actor: Actor, expected_version: int | None,
+            address: str | None = None) -> layers.CommitResult:
+    """Make an earlier version of a layer current again, as the user who asked."""
+    require(actor, "layer.restore")
+    return layers.restore_layer(engine, layer, version, actor=actor.username, expected_version=expected_version,
+                                address=address)

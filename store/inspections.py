@@ -17,14 +17,16 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from geo.workflow import ADMIN, INSPECTOR, Actor
+from geo.permissions import ACTIONS
+from store.errors import require
+from geo.workflow import Actor
 from store import audit, gpkg, photos
 from store.db import is_postgres, writing
-from store.errors import PermissionDenied, RecordError
+from store.errors import RecordError
 from store.ledger import insert_case
 
 PASSED, FAILED = "达标", "不达标"
-RECORDING_ROLES = (INSPECTOR, ADMIN)
+RECORDING_ROLES = ACTIONS["inspection.record"][1]
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
@@ -80,8 +82,7 @@ def insert_inspection(conn: sa.Connection, actor: Actor, *, point_id: str, inspe
     ``inspector`` names who inspected when it is not the signed-in user (an imported sheet);
     the record keeps both.
     """
-    if actor.role not in RECORDING_ROLES:
-        raise PermissionDenied(f"{actor.role}账号不能记录实地测评（需要：{'、'.join(RECORDING_ROLES)}）。")
+    require(actor, "inspection.record")
     now = now or datetime.now()
     point = _point(conn, point_id)
     if inspected_at > now + FUTURE_TOLERANCE:

@@ -15,8 +15,8 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.workflow import (ADMIN, INSPECTOR, REPORTED, UNIT, Actor, Case, PermissionDenied,
-                          WorkflowError, apply)
+from store.errors import require
+from geo.workflow import REPORTED, UNIT, Actor, Case, WorkflowError, apply
 from store import changes
 from store.db import is_postgres, writing
 from store.errors import StaleWriteError
@@ -46,8 +46,7 @@ def insert_case(conn: sa.Connection, actor: Actor, *, title: str, source: str, a
                 lat: float | None = None, point_id: str | None = None, area: dict | None = None,
                 inspection_id: int | None = None, item_code: str | None = None) -> int:
     """Record a problem (上报) inside the caller's transaction; returns the case id."""
-    if actor.role not in (INSPECTOR, ADMIN):
-        raise PermissionDenied(f"{actor.role}账号不能上报问题。")
+    require(actor, "case.report")
     if source not in SOURCES:
         raise WorkflowError(f"问题来源应为 {'、'.join(SOURCES)} 之一。")
     if not str(title).strip():
@@ -186,12 +185,12 @@ def read_categories(engine: sa.Engine) -> pd.DataFrame:
         return pd.read_sql(sa.text("SELECT code, name, kind FROM categories ORDER BY code"), conn)
 
 
-def add_category(engine: sa.Engine, actor: Actor, *, code: str, name: str, kind: str) -> None:
-    """A new 部件/事件 category (管理员 only)."""
+def add_category(engine: sa.Engine, actor: Actor, *, code: str, name: str, kind: str,
+                 address: str | None = None) -> None:
+    """A new 部件/事件 category (系统管理员 only)."""
     from store import audit
 
-    if actor.role != ADMIN:
-        raise PermissionDenied("只有管理员可以新增类别。")
+    require(actor, "category.add")
     code, name = str(code).strip(), str(name).strip()
     if not (code.isdigit() and len(code) == 4 and name and kind in ("部件", "事件")):
         raise WorkflowError("编码应为 4 位数字，名称不能为空，类型为部件或事件。")
@@ -200,5 +199,6 @@ def add_category(engine: sa.Engine, actor: Actor, *, code: str, name: str, kind:
             raise WorkflowError(f"编码 {code} 已存在。")
         conn.execute(sa.text("INSERT INTO categories (code, name, kind) VALUES (:c, :n, :k)"),
                      {"c": code, "n": name, "k": kind})
-        audit.record(conn, actor=actor.username, action="category_add", target=code, detail={"name": name})
+        audit.record(conn, actor=actor.username, action="category_add", target=code, address=address,
+                     detail={"name": name, "kind": kind})
         changes.bump(conn, "settings")

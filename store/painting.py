@@ -13,7 +13,8 @@ from datetime import date, datetime
 import pandas as pd
 import sqlalchemy as sa
 
-from geo.workflow import ADMIN, INSPECTOR, UNIT, Actor
+from store.errors import require
+from geo.workflow import UNIT, Actor
 from store import audit
 from store.db import writing
 from store.errors import PermissionDenied, RecordError
@@ -27,8 +28,7 @@ def insert_painting(conn: sa.Connection, actor: Actor, *, section_id: str, paint
                                "WHERE section_id = :s"), {"s": section_id}).mappings().first()
     if row is None:
         raise RecordError(f"施划路段 “{section_id}” 不存在（或已被删除），不能登记施划。")
-    if actor.role not in (INSPECTOR, ADMIN, UNIT):
-        raise PermissionDenied(f"{actor.role}账号不能登记施划进度。")
+    require(actor, "painting.record")
     if actor.role == UNIT and row["responsible_unit"] != actor.unit:
         raise PermissionDenied(f"路段 “{row['road_name']}” 的责任单位是 “{row['responsible_unit'] or '未指定'}”，"
                                f"{actor.unit}无权登记。")

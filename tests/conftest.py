@@ -62,11 +62,15 @@ def demo_store_url(demo_store_file, tmp_path):
 @pytest.fixture(scope="session", autouse=True)
 def app_store(demo_store_file, tmp_path_factory):
     """Pages (AppTest) and the browser tests' app server use a session copy of the demo store,
-    never data/store's."""
+    never data/store's. They run in the explicit demo mode (open pages) unless a test of the
+    sign-in gate removes it: AppTest has no server address, which counts as listening beyond
+    loopback."""
     url = copy_store(demo_store_file, tmp_path_factory.mktemp("app-store"))
     os.environ["CHUANGCHENG_STORE_URL"] = url
+    os.environ["CHUANGCHENG_DEMO_MODE"] = "1"
     yield url
     os.environ.pop("CHUANGCHENG_STORE_URL", None)
+    os.environ.pop("CHUANGCHENG_DEMO_MODE", None)
 
 
 @pytest.fixture(scope="session")

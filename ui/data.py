@@ -92,6 +92,7 @@ def live_refresh(interval_s: float = REFRESH_S) -> None:
         now = data_version().city_key()
         if now != st.session_state.get(_SEEN):
             st.session_state[_SEEN] = now  # ask once
+            st.session_state["_auto_rerun"] = True  # not the user's activity (ui.auth_gate idle limit)
             st.rerun(scope="app")
 
     _watch()

@@ -20,6 +20,7 @@ from layers.battle_map import focus_bounds
 from layers.coverage import build_coverage_map
 from ui.uploads import to_csv_bytes, to_xlsx_bytes
 from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
+from ui.exports import download
 from ui.widgets import PAGE_CSS, Tile, header_html, tiles_html
 
 MAX_SITES = 20
@@ -84,11 +85,11 @@ def _controls(city, standards):
 
 def _download(frame: pd.DataFrame, stem: str) -> None:
     left, right = st.columns(2)
-    left.download_button("下载 CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                         key=f"csv_{stem}")
-    right.download_button("下载 Excel", to_xlsx_bytes(frame), file_name=f"{stem}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx_{stem}")
+    download(left, "下载 CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+             key=f"csv_{stem}", what=f"15分钟生活圈：{stem}", rows=len(frame))
+    download(right, "下载 Excel", to_xlsx_bytes(frame), file_name=f"{stem}.xlsx",
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             key=f"xlsx_{stem}", what=f"15分钟生活圈：{stem}", rows=len(frame))
 
 
 def _worst_tables(result, by_area, level: str) -> None:

@@ -15,26 +15,28 @@ from streamlit_folium import st_folium
 
 import registry
 from geo.errors import CityDataError
-from geo.workflow import ADMIN, INSPECTOR
+from geo.permissions import ACTIONS, allowed
 from ingest.coordinates import SYSTEMS, diagnose, reference_distance_fn
 from ingest.export import FORMATS, SYSTEMS as EXPORT_SYSTEMS, export_layer
 from ingest.fields import LAYER_FIELDS, LAYER_TITLES, guess_mapping
 from ingest import sandbox
 from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES
 from ingest.mappings import load_mapping, save_mapping
+from ingest.server_files import list_files, resolve
 from layers.preview import build_preview_map
+from store import imports
 from store import layers as store_layers
 from store.errors import StoreError
-from ui.auth_gate import sign_in_form
+from ui.auth_gate import sign_in_form, signed_in
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
-from ui.settings import client_address, store_url
+from ui.exports import download
+from ui.settings import client_address, import_folder, store_url
 from ui.uploads import saved_upload, to_csv_bytes
 from ui.widgets import PAGE_CSS, flash, header_html, show_flashes
 
 NOT_MAPPED = "（不导入）"
 PREVIEW_ROWS = 5000   # drawn on the preview map; a larger file is sampled
-WRITE_ROLES = (ADMIN, INSPECTOR)
 
 
 def _mappings_path():
@@ -70,7 +72,7 @@ def _do_restore(engine, actor, layer: str, head: int) -> None:
     """The restore button's callback: the version chosen now, the head the user saw."""
     version = int(st.session_state["exp_restore"])
     try:
-        result = store_layers.restore_layer(engine, layer, version, actor=actor.username, expected_version=head)
+        result = imports.restore(engine, layer, version, actor=actor, expected_version=head, address=client_address())
         flash("success", f"已将“{registry.layer(layer).title_zh}”第 {version} 版恢复为第 {result.version} 版。")
     except StoreError as exc:
         flash("error", str(exc))
@@ -92,16 +94,31 @@ def _parsed(key: tuple, parse):
 def _import_section(engine, actor, state) -> None:
     city = state.frames
     layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
-    upload = st.file_uploader("选择文件", type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
-                              key=f"imp_upload_{st.session_state.get('imp_round', 0)}")
+    folder = import_folder()
+    from_server = False
+    if folder is not None and actor is not None and allowed(actor.role, "layer.import_server_file"):
+        from_server = st.radio("文件来源", ["上传文件", "服务器导入目录"], horizontal=True, key="imp_source",
+                               help=f"超过上传上限的大文件由管理员放入服务器导入目录 {folder.name}/ 后在此选择。"
+                               ) == "服务器导入目录"
+    if from_server:
+        names = list_files(folder)
+        chosen = st.selectbox("服务器导入目录中的文件", names, index=None, key="imp_server_file",
+                              placeholder="选择文件" if names else "目录中没有可导入的文件")
+        upload = None
+    else:
+        upload = st.file_uploader("选择文件", type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
+                                  key=f"imp_upload_{st.session_state.get('imp_round', 0)}")
     system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.get, key="imp_system")
-    if upload is None:
+    if (chosen if from_server else upload) is None:
         st.info("请选择文件。")
         return
     try:
-        path = saved_upload(upload)
-        headers = _parsed(("headers", path.name, layer),
-                          lambda: sandbox.file_headers(path, layer, upload.name))
+        if from_server:
+            path, display = resolve(folder, chosen), chosen
+        else:
+            path, display = saved_upload(upload), upload.name
+        headers = _parsed(("headers", str(path), layer),
+                          lambda: sandbox.file_headers(path, layer, display))
         remembered = load_mapping(_mappings_path(), layer, headers)
         guessed = remembered or guess_mapping(headers, layer)
         st.markdown("##### 列对应" + ("（沿用上次同类文件的设置）" if remembered else "（已按列名自动识别）"))
@@ -114,8 +131,8 @@ def _import_section(engine, actor, state) -> None:
                                            index=default, key=f"imp_map_{layer}_{spec.name}")
             if chosen != NOT_MAPPED:
                 mapping[spec.name] = chosen
-        report = _parsed(("import", path.name, layer, system, tuple(sorted(mapping.items()))),
-                         lambda: sandbox.import_file(path, layer, display_name=upload.name, system=system,
+        report = _parsed(("import", str(path), layer, system, tuple(sorted(mapping.items()))),
+                         lambda: sandbox.import_file(path, layer, display_name=display, system=system,
                                                      mapping=mapping or None))
     except (CityDataError, StoreError) as exc:
         st.error(str(exc))
@@ -134,8 +151,9 @@ def _import_section(engine, actor, state) -> None:
         rejected = report.rejected.rename(columns={"file": "文件", "row": "行号", "reason": "原因"})
         st.markdown(f"##### 被拒绝的行（共 {len(rejected):,} 行{'，下表列出前 1,000 行' if len(rejected) > 1000 else ''}）")
         st.dataframe(rejected.head(1000), hide_index=True, width="stretch")
-        st.download_button("下载被拒绝的行（CSV，修改后可重新导入）", to_csv_bytes(rejected),
-                           file_name=f"{upload.name}_被拒绝的行.csv", mime="text/csv", key="imp_rejected")
+        download(st, "下载被拒绝的行（CSV，修改后可重新导入）", to_csv_bytes(rejected),
+                 file_name=f"{display}_被拒绝的行.csv", mime="text/csv", key="imp_rejected",
+                 what=f"被拒绝的行：{display}", rows=len(rejected))
     if report.skipped:
         st.caption("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30]))
     if sample is None:
@@ -152,8 +170,8 @@ def _import_section(engine, actor, state) -> None:
     st.markdown(f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
                 f"新增 {plan.added:,}，更新 {plan.updated:,}（按{spec.field(plan.key).title_zh}匹配），"
                 f"保留 {plan.kept:,} 条。")
-    if actor is None or actor.role not in WRITE_ROLES:
-        st.info("写入需要以管理员或督查受理账号登录。")
+    if actor is None or not allowed(actor.role, "layer.import"):
+        st.info(f"写入需要以{'、'.join(ACTIONS['layer.import'][1])}账号登录。")
         return
     st.button("确认导入（按编号更新，不重复）", type="primary", key="imp_commit", on_click=_do_commit,
               args=(engine, actor, report, plan.base_version, headers, report.mapping))
@@ -172,7 +190,7 @@ def _versions_section(engine, actor) -> None:
         st.dataframe(table, hide_index=True, width="stretch", height=min(250, 40 + 35 * len(table)))
     head = history[-1].version if history else 0
     left, right = st.columns(2)
-    if head > 1 and actor is not None and actor.role in WRITE_ROLES:
+    if head > 1 and actor is not None and allowed(actor.role, "layer.restore"):
         left.selectbox("恢复到版本", list(range(head - 1, 0, -1)), key="exp_restore")
         left.button(f"恢复（当前为第 {head} 版）", key="exp_restore_btn", on_click=_do_restore,
                     args=(engine, actor, layer, head))
@@ -181,9 +199,9 @@ def _versions_section(engine, actor) -> None:
     suffix = {"gpkg": "gpkg", "geojson": "geojson", "shp": "zip", "kml": "kml", "xlsx": "xlsx"}[fmt]
     if right.button("生成导出文件", key="exp_make"):
         data = store_layers.read_layer(engine, layer).drop(columns=["source"], errors="ignore")
-        right.download_button("下载", export_layer(data, fmt, layer_name=layer, system=system),
-                              file_name=f"{registry.layer(layer).title_zh}_第{head}版_{EXPORT_SYSTEMS[system]}.{suffix}",
-                              key="exp_dl")
+        download(right, "下载", export_layer(data, fmt, layer_name=layer, system=system),
+                 file_name=f"{registry.layer(layer).title_zh}_第{head}版_{EXPORT_SYSTEMS[system]}.{suffix}",
+                 key="exp_dl", what=f"图层：{registry.layer(layer).title_zh} 第 {head} 版（{fmt}）", rows=len(data))
 
 
 def render() -> None:
@@ -194,9 +212,9 @@ def render() -> None:
     st.caption("支持 CSV、Excel（.xlsx）、GeoJSON、Shapefile（zip）、KML/KMZ（含奥维）、GeoPackage。"
                "每一行都会被接受、拒绝（附原因）或跳过（空行、合计行）；拒绝的行可下载修改后重新导入。"
                "确认导入后，作战挂图、15分钟生活圈、问题台账、大屏与宣传导出都会在几秒内显示新数据。")
-    actor = st.session_state.get("actor")
+    actor = signed_in()
     if actor is None:
-        with st.expander("登录后可写入数据（管理员、督查受理）"):
+        with st.expander(f"登录后可写入数据（{'、'.join(ACTIONS['layer.import'][1])}）"):
             actor = sign_in_form(engine)
     show_flashes()
     _import_section(engine, actor, state)

@@ -13,7 +13,8 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from geo.workflow import ADMIN, INSPECTOR, UNIT
+from geo.permissions import ACTIONS, allowed
+from geo.workflow import UNIT
 from ingest.importer import TABLE_SUFFIXES
 from ingest import sandbox
 from store import inspections, painting
@@ -36,8 +37,8 @@ def _areas(points: pd.DataFrame) -> dict[str, dict]:
 
 
 def _record_tab(engine, actor, city) -> None:
-    if actor.role not in inspections.RECORDING_ROLES:
-        st.info("只有督查受理和管理员账号可以记录实地测评。")
+    if not allowed(actor.role, "inspection.record"):
+        st.info(f"记录实地测评需要{'、'.join(ACTIONS['inspection.record'][1])}账号。")
         return
     area = area_control(city, st, prefix="insp", levels=2)
     points = city["inspection_points"]
@@ -111,8 +112,8 @@ def _history_tab(engine, city) -> None:
 
 
 def _import_tab(engine, actor, city) -> None:
-    if actor.role not in inspections.RECORDING_ROLES:
-        st.info("只有督查受理和管理员账号可以导入测评记录。")
+    if not allowed(actor.role, "inspection.import"):
+        st.info(f"导入测评记录需要{'、'.join(ACTIONS['inspection.import'][1])}账号。")
         return
     st.caption("每行一个测评项目：点位编号、测评时间、项目编码、结果（符合/不符合），可选测评人、说明、"
                "是否上报问题。同一点位同一时间的行为一次测评。")
@@ -133,8 +134,8 @@ def _import_tab(engine, actor, city) -> None:
 
 
 def _painting_tab(engine, actor, city) -> None:
-    if actor.role not in (INSPECTOR, ADMIN, UNIT):
-        st.info("您的账号不能登记施划进度。")
+    if not allowed(actor.role, "painting.record"):
+        st.info(f"登记施划进度需要{'、'.join(ACTIONS['painting.record'][1])}账号。")
         return
     sections = city["parking_sections"]
     if actor.role == UNIT:
@@ -179,15 +180,15 @@ def render() -> None:
         return
     sign_out_button(actor, key="insp_sign_out")
     show_flashes()
-    tabs = st.tabs(["测评录入", "测评记录", "导入测评表", "施划登记"])
-    with tabs[0]:
-        _record_tab(engine, actor, state.frames)
-    with tabs[1]:
-        _history_tab(engine, state.frames)
-    with tabs[2]:
-        _import_tab(engine, actor, state.frames)
-    with tabs[3]:
-        _painting_tab(engine, actor, state.frames)
+    city = state.frames
+    sections = [("测评录入", "inspection.record", lambda: _record_tab(engine, actor, city)),
+                ("测评记录", None, lambda: _history_tab(engine, city)),
+                ("导入测评表", "inspection.import", lambda: _import_tab(engine, actor, city)),
+                ("施划登记", "painting.record", lambda: _painting_tab(engine, actor, city))]
+    sections = [(name, draw) for name, action, draw in sections if action is None or allowed(actor.role, action)]
+    for tab, (_, draw) in zip(st.tabs([name for name, _ in sections]), sections):
+        with tab:
+            draw()
     live_refresh()
 
 

@@ -8,7 +8,6 @@ case the user saw: if someone changed the case since, the move is refused, never
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta
 
 import geopandas as gpd
@@ -18,7 +17,8 @@ from streamlit_folium import st_folium
 
 from geo import ledger_kpi as kpi
 from geo.admin import locate_in_grids
-from geo.workflow import ADMIN, INSPECTOR, MOVES, ROLES, STATES, UNIT, WorkflowError, allowed_actions
+from geo.permissions import ACTIONS, allowed
+from geo.workflow import MOVES, STATES, WorkflowError, allowed_actions
 from ingest import sandbox
 from ingest.ledger_excel import export_ledger
 from layers import basemap
@@ -28,12 +28,13 @@ from layers.controls import legend_control
 from layers.ledger import cases_frame, legend_section, to_feature_group
 from layers.style import map_css
 from geo.areas import AreaFilter
-from store import accounts, auth, ledger, photos
+from store import accounts, ledger, photos
 from store.db import writing
 from store.errors import StoreError
 from ui.auth_gate import sign_in_form, sign_out_button
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
+from ui.exports import download
 from ui.settings import store_url
 from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
@@ -106,8 +107,8 @@ def _ledger_tab(engine, actor, cases, city, as_of):
         columns={"id": "编号", "title": "问题", "state": "状态", "unit": "责任单位", "source": "来源",
                  "deadline": "整改期限", "rework_count": "返工", "grid_code": "网格编码"})
     st.dataframe(table, hide_index=True, width="stretch", height=260)
-    st.download_button("导出当前筛选结果（Excel）", export_ledger(shown), file_name="问题台账.xlsx",
-                       key="led_export")
+    download(st, "导出当前筛选结果（Excel）", export_ledger(shown), file_name="问题台账.xlsx", key="led_export",
+             what="问题台账（当前筛选）", rows=len(shown))
     _cases_map(shown, city, as_of)
     if shown.empty:
         return
@@ -141,8 +142,8 @@ def _ledger_tab(engine, actor, cases, city, as_of):
 
 
 def _report_tab(engine, actor, city):
-    if actor.role not in (INSPECTOR, ADMIN):
-        st.info("只有督查受理和管理员账号可以上报问题。")
+    if not allowed(actor.role, "case.report"):
+        st.info(f"上报问题需要{'、'.join(ACTIONS['case.report'][1])}账号。")
         return
     categories = ledger.read_categories(engine)
     names = dict(zip(categories["code"], categories["name"]))
@@ -229,8 +230,8 @@ def _stats_tab(cases, city, as_of):
 
 
 def _import_tab(engine, actor, city):
-    if actor.role not in (INSPECTOR, ADMIN):
-        st.info("只有督查受理和管理员账号可以导入台账。")
+    if not allowed(actor.role, "ledger.import"):
+        st.info(f"导入台账需要{'、'.join(ACTIONS['ledger.import'][1])}账号。")
         return
     upload = st.file_uploader("Excel 台账（.xlsx）", type=["xlsx"], key="led_import_file")
     if upload is None or not st.button("导入台账", key="led_import"):
@@ -246,40 +247,6 @@ def _import_tab(engine, actor, city):
     st.rerun()
 
 
-def _admin_tab(engine, actor):
-    with st.form("new_category"):
-        st.markdown("**新增部件/事件类别**")
-        code = st.text_input("编码（4 位数字）", key="nc_code", max_chars=4)
-        name = st.text_input("名称", key="nc_name", max_chars=64)
-        kind = st.radio("类型", ["部件", "事件"], horizontal=True, key="nc_kind")
-        if st.form_submit_button("新增"):
-            try:
-                ledger.add_category(engine, actor, code=code, name=name, kind=kind)
-                flash("success", f"已新增类别 {code} {name}。")
-            except (WorkflowError, StoreError) as exc:
-                flash("error", str(exc))
-            st.rerun()
-    units = accounts.read_units(engine)
-    with st.form("new_user"):
-        st.markdown("**新建账号**")
-        username = st.text_input("用户名", key="nu_name", max_chars=64)
-        role = st.selectbox("角色", ROLES, key="nu_role")
-        unit = st.selectbox("所属单位（责任单位账号）", units["name"].tolist(), index=None, key="nu_unit",
-                            placeholder="选择单位")
-        password = st.text_input("初始密码", type="password", key="nu_pw")
-        if st.form_submit_button("创建"):
-            try:
-                accounts.create_user(engine, username.strip(), password, role=role,
-                                     unit=unit if role == UNIT else None, actor=actor)
-                flash("success", f"已创建 {username}。")
-            except (auth.AuthError, StoreError, WorkflowError) as exc:
-                flash("error", str(exc))
-            st.rerun()
-    st.markdown("**单位名录**")
-    st.dataframe(units.rename(columns={"name": "单位", "kind": "类型", "district_code": "区划代码",
-                                       "accounts": "账号数"}), hide_index=True, width="stretch")
-
-
 def render() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     engine = store_engine()
@@ -291,27 +258,21 @@ def render() -> None:
                 unsafe_allow_html=True)
     actor = sign_in_form(engine)
     if actor is None:
-        if state.generated:
-            st.caption("示范账号：leader（领导）、inspector（督查受理）、admin（管理员）、unit001…（责任单位），"
-                       "初始密码见 README；正式使用前请修改。")
         return
     sign_out_button(actor)
     show_flashes()
     cases = ledger.read_cases(engine, actor)
     _figures(cases, now)
-    names = ["台账与处置", "上报问题", "统计与红黑榜", "导入"] + (["管理"] if actor.role == ADMIN else [])
-    tabs = st.tabs(names)
-    with tabs[0]:
-        _ledger_tab(engine, actor, cases, city, now)
-    with tabs[1]:
-        _report_tab(engine, actor, city)
-    with tabs[2]:
-        _stats_tab(cases, city, now)
-    with tabs[3]:
-        _import_tab(engine, actor, city)
-    if actor.role == ADMIN:
-        with tabs[4]:
-            _admin_tab(engine, actor)
+    # Only the tabs this role can use (the store refuses the rest whatever a page shows).
+    sections = [("台账与处置", lambda: _ledger_tab(engine, actor, cases, city, now))]
+    if allowed(actor.role, "case.report"):
+        sections.append(("上报问题", lambda: _report_tab(engine, actor, city)))
+    sections.append(("统计与红黑榜", lambda: _stats_tab(cases, city, now)))
+    if allowed(actor.role, "ledger.import"):
+        sections.append(("导入", lambda: _import_tab(engine, actor, city)))
+    for tab, (_, draw) in zip(st.tabs([name for name, _ in sections]), sections):
+        with tab:
+            draw()
     live_refresh()
 
 

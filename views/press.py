@@ -12,6 +12,7 @@ from layers.battle_map import MISSION_LAYERS, area_outline, area_title
 from layers.poster import FontMissingError, PosterSpec, progress_chart, ranking_chart, render_poster, to_bytes
 from ui.controls import area_control
 from ui.data import data_version, live_refresh, load_city
+from ui.exports import download
 from ui.widgets import PAGE_CSS, header_html
 
 
@@ -72,8 +73,10 @@ def render() -> None:
             st.stop()
         stem = f"{title}_{paper}{orientation}"
         c1, c2 = st.columns(2)
-        c1.download_button("下载 PNG（300 dpi）", png, file_name=f"{stem}.png", mime="image/png", key="dl_png")
-        c2.download_button("下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf")
+        download(c1, "下载 PNG（300 dpi）", png, file_name=f"{stem}.png", mime="image/png", key="dl_png",
+                 what=f"海报：{title}")
+        download(c2, "下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf",
+                 what=f"海报：{title}")
         st.image(png, caption="海报预览", width="stretch")
 
     st.markdown("#### 进度图（PNG）")
@@ -90,7 +93,8 @@ def render() -> None:
     for col, (name, make) in zip(cols, charts.items()):
         png = to_bytes(make(), "png")
         col.image(png, width="stretch")
-        col.download_button(f"下载“{name}”", png, file_name=f"{name}.png", mime="image/png", key=f"chart_{name}")
+        download(col, f"下载“{name}”", png, file_name=f"{name}.png", mime="image/png", key=f"chart_{name}",
+                 what=f"进度图：{name}")
     live_refresh()
 
 

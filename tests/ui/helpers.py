@@ -18,3 +18,31 @@ def in_script(script: str, text: str) -> bool:
 
 def feature_count(script: str) -> int:
     return script.count('"type": "Feature"')
+
+
+def sign_in_as(at, actor) -> None:
+    """Put a signed-in session for ``actor`` into an AppTest, as a sign-in would (the account
+    is created in the app's store first when the demo does not have it)."""
+    import os
+
+    import sqlalchemy as sa
+
+    import store
+    from store import accounts
+    from store.db import writing
+
+    engine = store.open_store(os.environ["CHUANGCHENG_STORE_URL"])
+    with writing(engine) as conn:
+        row = conn.execute(sa.text("SELECT session_epoch FROM users WHERE username = :u"),
+                           {"u": actor.username}).first()
+        if row is None:
+            if actor.unit:
+                accounts.add_units(conn, [{"name": actor.unit}])
+            accounts.insert_user(conn, actor.username, "Test-pass-2026", role=actor.role, unit=actor.unit)
+            epoch = 0
+        else:
+            conn.execute(sa.text("UPDATE users SET role = :r, unit = :unit WHERE username = :u"),
+                         {"r": actor.role, "unit": actor.unit, "u": actor.username})
+            epoch = int(row[0])
+    engine.dispose()
+    at.session_state["session"] = accounts.Session(actor, epoch)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
 from store import layers
-from tests.ui.helpers import in_script, map_script
+from tests.ui.helpers import in_script, map_script, sign_in_as
 
 VIEWS = Path(__file__).resolve().parents[2] / "views"
 ADMIN_ACTOR = Actor("admin", ADMIN)
@@ -24,7 +24,7 @@ def url(demo_store_url, monkeypatch):
 def _page(name: str, actor: Actor | None = None) -> AppTest:
     at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=240)
     if actor is not None:
-        at.session_state["actor"] = actor
+        sign_in_as(at, actor)
     return at
 
 
@@ -75,7 +75,7 @@ def test_writing_needs_an_account_that_may_import(url):
     at = _upload(_page("data_import", Actor("leader", LEADER)).run(), "t.csv", _new_toilets(2), "public_toilets")
     assert any("确认后写入第 **2** 版" in m.value for m in at.markdown)
     assert not [b for b in at.button if b.key == "imp_commit"]
-    assert any("管理员或督查受理" in i.value for i in at.info)
+    assert any("写入需要以督查受理、系统管理员账号登录" in i.value for i in at.info)
 
 
 def test_commit_restore_and_stale_preview(url):

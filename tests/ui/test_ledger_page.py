@@ -119,7 +119,7 @@ def test_a_unit_account_sees_only_its_own_cases(page, url):
     engine = store.open_store(url)
     from store import accounts
 
-    unit = accounts.find_user(engine, "unit001").unit
+    unit = accounts.find_user(engine, "unit001").actor.unit
     own = ledger.read_cases(engine)
     own = own[(own["unit"] == unit) & ~own["state"].isin(["作废", "不予立案"])]
     shown = sorted(int(o.split(" · ")[0]) for o in at.selectbox(key="led_case").options)
@@ -127,7 +127,7 @@ def test_a_unit_account_sees_only_its_own_cases(page, url):
 
 
 def test_whole_dashboard_can_require_sign_in(url, monkeypatch):
-    monkeypatch.setenv("CHUANGCHENG_REQUIRE_SIGN_IN", "1")
+    monkeypatch.delenv("CHUANGCHENG_DEMO_MODE")
     at = AppTest.from_file(str(Path(PAGE).parents[1] / "dashboard.py"), default_timeout=240).run()
     assert not at.exception
     assert at.text_input(key="login_user") is not None
