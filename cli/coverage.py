@@ -38,6 +38,7 @@ from geo.lifecircle import (AREA_LEVELS, BANDS, FACILITY_TYPES, CoverageRequest,
                             suggest_sites)
 from geo.network import build_network
 from geo.standards import load_standards, threshold
+from ingest.export import to_csv_bytes
 
 ANALYSIS_SQUARE_M = 1000.0
 
@@ -135,7 +136,7 @@ def run(args) -> int:
     gpkg = out / "coverage.gpkg"
     gpkg.unlink(missing_ok=True)
     residents.to_file(gpkg, layer="residents", driver="GPKG")
-    residents.drop(columns="geometry").to_csv(out / "residents.csv", index=False, encoding="utf-8-sig")
+    (out / "residents.csv").write_bytes(to_csv_bytes(residents.drop(columns="geometry")))
     area_frames = []
     for level in levels:
         level_title, code_col, name_col = AREA_LEVELS[level]
@@ -146,7 +147,7 @@ def run(args) -> int:
                                   "uncovered_compounds", "covered_share", "geometry"]])
     areas = gpd.GeoDataFrame(pd.concat(area_frames, ignore_index=True), crs="EPSG:4326")
     areas.to_file(gpkg, layer="areas", driver="GPKG")
-    areas.drop(columns="geometry").to_csv(out / "areas.csv", index=False, encoding="utf-8-sig")
+    (out / "areas.csv").write_bytes(to_csv_bytes(areas.drop(columns="geometry")))
 
     totals = result.totals()
     ftype = FACILITY_TYPES[args.facility]
@@ -164,8 +165,8 @@ def run(args) -> int:
     if args.sites:
         suggestion = suggest_sites(result, network, args.sites)
         suggestion.sites.to_file(gpkg, layer="sites", driver="GPKG")
-        suggestion.sites.assign(lon=suggestion.sites.geometry.x, lat=suggestion.sites.geometry.y) \
-            .drop(columns="geometry").to_csv(out / "sites.csv", index=False, encoding="utf-8-sig")
+        sites = suggestion.sites.assign(lon=suggestion.sites.geometry.x, lat=suggestion.sites.geometry.y)
+        (out / "sites.csv").write_bytes(to_csv_bytes(sites.drop(columns="geometry")))
         print(f"选址建议 {len(suggestion.sites)} 处：覆盖 {suggestion.before_share * 100:.1f}% → "
               f"{suggestion.after_share * 100:.1f}%")
     print(f"已写出 {gpkg}、residents.csv、areas.csv{'、sites.csv' if args.sites else ''}"

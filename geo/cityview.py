@@ -80,7 +80,9 @@ def population_by(compounds: pd.DataFrame, frame: pd.DataFrame, code: str) -> np
 def _deadline_and_unit(extra: pd.Series) -> pd.DataFrame:
     parsed = [json.loads(x) if isinstance(x, str) and x else {} for x in extra]
     return pd.DataFrame({"unit": [p.get("unit") for p in parsed],
-                         "deadline": pd.to_datetime([p.get("deadline") for p in parsed])}, index=extra.index)
+                         # ISO 8601 with or without fractions of a second (a page's deadline has them)
+                         "deadline": pd.to_datetime([p.get("deadline") for p in parsed], format="ISO8601")},
+                        index=extra.index)
 
 
 def cases_as_of(cases: pd.DataFrame, events: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
@@ -164,7 +166,7 @@ def daily_progress(records: pd.DataFrame, events: pd.DataFrame, *, planned_bays:
     days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
 
     def cumulative(when: pd.Series, weights: pd.Series | None = None) -> np.ndarray:
-        day = pd.to_datetime(when).dt.normalize()
+        day = pd.to_datetime(when, format="ISO8601").dt.normalize()
         before = day < days[0] if len(days) else day.astype(bool)
         w = pd.Series(1, index=day.index) if weights is None else weights
         counts = w[~before].groupby(day[~before]).sum().reindex(days, fill_value=0)

@@ -79,7 +79,7 @@ def daily_progress(events: pd.DataFrame, *, start: datetime, end: datetime) -> p
     days = pd.date_range(start.date(), end.date(), freq="D")
     out = pd.DataFrame({"date": days})
     for action, column in (("dispatch", "dispatched"), ("verify_pass", "closed")):
-        at = pd.to_datetime(events.loc[events["action"] == action, "at"]).dt.normalize()
+        at = pd.to_datetime(events.loc[events["action"] == action, "at"], format="ISO8601").dt.normalize()
         counts = at.value_counts().reindex(days, fill_value=0).sort_index()
         out[column] = np.cumsum(counts.to_numpy())
     return out

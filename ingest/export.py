@@ -37,14 +37,44 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), formulas neutralised."""
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), formulas neutralised. Lines end in CRLF,
+    so a cell holding a lone CR or LF is quoted and cannot split its row."""
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    """An Excel workbook of the table; text that looks like a formula stays text."""
+def _xlsx_value(value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()   # numpy scalars
+    return value
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
+    """An Excel workbook of the table. Text that a spreadsheet would run as a formula is stored
+    as a text cell with Excel's quote prefix: it shows exactly as typed and never runs."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+
+    def cell(value):
+        value = _xlsx_value(value)
+        if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+            return value
+        text = WriteOnlyCell(worksheet, value=value)
+        text.data_type = "s"        # the value setter took it for a formula
+        text.quotePrefix = True
+        return text
+
+    worksheet.append([cell(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        worksheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
-    neutralise_formulas(frame).to_excel(buffer, index=False)
+    workbook.save(buffer)
     return buffer.getvalue()
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.errors import CityDataError
+from geo.workflow import Actor
 from ingest.formats import SUFFIXES
+from store.errors import require
 
 MAX_LISTED = 500
 
 
-def list_files(folder: Path) -> list[str]:
+def list_files(folder: Path, actor: Actor) -> list[str]:
     """Supported files under ``folder`` (relative names, sorted); symbolic links that lead
-    outside the folder are left out."""
+    outside the folder are left out. Only a 系统管理员 may look."""
+    require(actor, "layer.import_server_file")
     root = folder.resolve()
     if not root.is_dir():
         return []
@@ -28,7 +31,7 @@ def list_files(folder: Path) -> list[str]:
         if path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
             continue
         try:
-            resolve(root, str(path.relative_to(root)))
+            resolve(root, str(path.relative_to(root)), actor)
         except CityDataError:
             continue
         found.append(str(path.relative_to(root)))
@@ -37,8 +40,10 @@ def list_files(folder: Path) -> list[str]:
     return found
 
 
-def resolve(folder: Path, name: str) -> Path:
-    """The file ``name`` of the import folder, or ``CityDataError`` when it is not one."""
+def resolve(folder: Path, name: str, actor: Actor) -> Path:
+    """The file ``name`` of the import folder, or ``CityDataError`` when it is not one (and
+    ``PermissionDenied`` unless ``actor`` is a 系统管理员)."""
+    require(actor, "layer.import_server_file")
     root = folder.resolve()
     if "\x00" in name:
         raise CityDataError("文件名无效。")

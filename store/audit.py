@@ -111,7 +111,7 @@ def read_ledger_moves(engine: sa.Engine, actor: Actor, *, since: datetime | None
         clauses.append("actor = :who")
         params["who"] = who
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _read(engine, "SELECT id, at, actor, case_id, action, from_state, to_state, note "
+    return _read(engine, "SELECT id, at, actor, address, case_id, action, from_state, to_state, note "
                          f"FROM events{where} ORDER BY id", params)
 
 

@@ -126,11 +126,11 @@ def insert_inspection(conn: sa.Connection, actor: Actor, *, point_id: str, inspe
     return SavedInspection(inspection_id, result, tuple(case_ids))
 
 
-def record_inspection(engine: sa.Engine, actor: Actor, **fields) -> SavedInspection:
+def record_inspection(engine: sa.Engine, actor: Actor, *, address: str | None = None, **fields) -> SavedInspection:
     """One inspection as one transaction (see :func:`insert_inspection`)."""
     with writing(engine) as conn:
         saved = insert_inspection(conn, actor, **fields)
-        audit.record(conn, actor=actor.username, action="inspection_record", target=fields["point_id"],
+        audit.record(conn, actor=actor.username, action="inspection_record", target=fields["point_id"], address=address,
                      detail={"inspection": saved.inspection_id, "result": saved.result,
                              "cases": list(saved.case_ids)})
     return saved

@@ -44,8 +44,9 @@ _INSERT_CASE = sa.text(
 def insert_case(conn: sa.Connection, actor: Actor, *, title: str, source: str, at: datetime,
                 description: str = "", category_code: str | None = None, lon: float | None = None,
                 lat: float | None = None, point_id: str | None = None, area: dict | None = None,
-                inspection_id: int | None = None, item_code: str | None = None) -> int:
-    """Record a problem (上报) inside the caller's transaction; returns the case id."""
+                inspection_id: int | None = None, item_code: str | None = None, address: str | None = None) -> int:
+    """Record a problem (上报) inside the caller's transaction; returns the case id. ``address``:
+    where the request came from (kept with the event, for the audit)."""
     require(actor, "case.report")
     if source not in SOURCES:
         raise WorkflowError(f"问题来源应为 {'、'.join(SOURCES)} 之一。")
@@ -59,7 +60,7 @@ def insert_case(conn: sa.Connection, actor: Actor, *, title: str, source: str, a
          "lat": lat, "p": point_id, "dc": area.get("district_code"), "sc": area.get("street_code"),
          "cc": area.get("community_code"), "gc": area.get("grid_code"), "state": REPORTED, "at": at,
          "by": actor.username, "insp": inspection_id, "item": item_code}).scalar()
-    _write_event(conn, int(new_id), "report", "", REPORTED, actor.username, at, "", {})
+    _write_event(conn, int(new_id), "report", "", REPORTED, actor.username, at, "", {}, address)
     return int(new_id)
 
 
@@ -70,8 +71,8 @@ def create_case(engine: sa.Engine, actor: Actor, **fields) -> int:
 
 
 # Statements built once: text() parsing costs about as much as a small SQLite write.
-_INSERT_EVENT = sa.text("INSERT INTO events (case_id, action, from_state, to_state, actor, at, note, extra) "
-                        "VALUES (:c, :a, :f, :t, :actor, :at, :n, :x)")
+_INSERT_EVENT = sa.text("INSERT INTO events (case_id, action, from_state, to_state, actor, at, note, extra, "
+                        "address) VALUES (:c, :a, :f, :t, :actor, :at, :n, :x, :addr)")
 _SELECT_CASE = sa.text("SELECT * FROM cases WHERE id = :id")
 _SELECT_CASE_FOR_UPDATE = sa.text("SELECT * FROM cases WHERE id = :id FOR UPDATE")
 _UPDATE_CASE = sa.text(
@@ -81,10 +82,10 @@ _UPDATE_CASE = sa.text(
     "WHERE id = :id AND version = :version")
 
 
-def _write_event(conn, case_id, action, from_state, to_state, actor, at, note, extra) -> None:
+def _write_event(conn, case_id, action, from_state, to_state, actor, at, note, extra, address=None) -> None:
     conn.execute(_INSERT_EVENT,
         {"c": case_id, "a": action, "f": from_state, "t": to_state, "actor": actor,
-         "at": at, "n": note, "x": json.dumps(extra, ensure_ascii=False)})
+         "at": at, "n": note, "x": json.dumps(extra, ensure_ascii=False), "addr": (address or "")[:64] or None})
 
 
 def read_case(conn_or_engine, case_id: int, *, lock: bool = False) -> Case:
@@ -124,7 +125,8 @@ def _check_unit(conn: sa.Connection, unit: str) -> None:
 
 
 def move(conn: sa.Connection, actor: Actor, case_id: int, action: str, *, expected_version: int,
-         at: datetime, note: str = "", unit: str | None = None, deadline: datetime | None = None) -> Case:
+         at: datetime, note: str = "", unit: str | None = None, deadline: datetime | None = None,
+         address: str | None = None) -> Case:
     """Make one workflow move inside the caller's transaction (see :func:`transition`)."""
     case = read_case(conn, case_id, lock=True)
     if case.version != expected_version:
@@ -141,17 +143,17 @@ def move(conn: sa.Connection, actor: Actor, case_id: int, action: str, *, expect
     if result.rowcount != 1:
         raise _stale(case_id, expected_version)
     _write_event(conn, case_id, event.action, event.from_state, event.to_state, event.actor,
-                 event.at, event.note, event.extra)
+                 event.at, event.note, event.extra, address)
     return new
 
 
 def transition(engine: sa.Engine, actor: Actor, case_id: int, action: str, *, expected_version: int,
                at: datetime, note: str = "", unit: str | None = None,
-               deadline: datetime | None = None) -> Case:
+               deadline: datetime | None = None, address: str | None = None) -> Case:
     """Make one workflow move as one transaction; refuse a stale version or a forbidden move."""
     with writing(engine) as conn:
         return move(conn, actor, case_id, action, expected_version=expected_version, at=at, note=note,
-                    unit=unit, deadline=deadline)
+                    unit=unit, deadline=deadline, address=address)
 
 
 def read_cases(engine: sa.Engine, actor: Actor | None = None) -> pd.DataFrame:

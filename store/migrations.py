@@ -74,11 +74,17 @@ def _audit_append_only(conn: sa.Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _event_addresses(conn: sa.Connection) -> None:
+    """Ledger moves keep the address they came from, like every other audited action."""
+    conn.execute(sa.text("ALTER TABLE events ADD COLUMN address VARCHAR(64)"))
+
+
 # (number, what it does, the change). Append only; never edit an applied migration.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "一张图：图层版本、台账、测评、施划记录、账号、审计", _initial),
     (2, "安全：密码有效期、强制改密、强制下线、停用账号、按账号与来源地址记录登录失败", _accounts_security),
     (3, "审计日志只能追加：数据库拒绝修改记录、拒绝删除保留期内的记录", _audit_append_only),
+    (4, "台账流转记录来源地址", _event_addresses),
 ]
 
 

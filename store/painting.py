@@ -23,12 +23,12 @@ from store.errors import PermissionDenied, RecordError
 def insert_painting(conn: sa.Connection, actor: Actor, *, section_id: str, painted_on: date, bays: int,
                     note: str = "", source: str = "", now: datetime | None = None) -> int:
     """Store one painting record inside the caller's transaction; returns its id."""
+    require(actor, "painting.record")
     now = now or datetime.now()
     row = conn.execute(sa.text("SELECT road_name, planned_bays, responsible_unit FROM parking_sections "
                                "WHERE section_id = :s"), {"s": section_id}).mappings().first()
     if row is None:
         raise RecordError(f"施划路段 “{section_id}” 不存在（或已被删除），不能登记施划。")
-    require(actor, "painting.record")
     if actor.role == UNIT and row["responsible_unit"] != actor.unit:
         raise PermissionDenied(f"路段 “{row['road_name']}” 的责任单位是 “{row['responsible_unit'] or '未指定'}”，"
                                f"{actor.unit}无权登记。")
@@ -51,10 +51,10 @@ def insert_painting(conn: sa.Connection, actor: Actor, *, section_id: str, paint
     return new_id
 
 
-def record_painting(engine: sa.Engine, actor: Actor, **fields) -> int:
+def record_painting(engine: sa.Engine, actor: Actor, *, address: str | None = None, **fields) -> int:
     with writing(engine) as conn:
         new_id = insert_painting(conn, actor, **fields)
-        audit.record(conn, actor=actor.username, action="painting_record", target=fields["section_id"],
+        audit.record(conn, actor=actor.username, action="painting_record", target=fields["section_id"], address=address,
                      detail={"record": new_id, "bays": fields["bays"], "date": str(fields["painted_on"])})
     return new_id
 

@@ -127,7 +127,7 @@ def _first_start(engine) -> None:
                 setup_code_path().unlink(missing_ok=True)   # used: no longer valid, no longer kept
                 st.success("已创建三位管理员，请登录。")
             except (auth.AuthError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
 
 
 def _change_password_form(engine, session: accounts.Session) -> None:
@@ -147,7 +147,7 @@ def _change_password_form(engine, session: accounts.Session) -> None:
                 st.session_state[SESSION] = accounts.Session(session.actor, session.epoch)
                 st.rerun()
             except auth.AuthError as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
 
 
 def sign_in_form(engine) -> Actor | None:
@@ -181,7 +181,7 @@ def sign_in_form(engine) -> Actor | None:
                 st.session_state[ACTIVITY] = time.time()
                 st.rerun()
             except auth.AuthError as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
     if read_meta(engine).get("generated") == "true":
         st.caption("这是程序生成的示范存储。示范账号：leader（领导）、inspector（督查受理）、unit001…（责任单位），"
                    "admin、security、auditor（系统、安全、审计管理员），密码见 README。示范账号只存在于示范存储中；"

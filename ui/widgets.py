@@ -133,6 +133,7 @@ def show_flashes() -> None:
     import streamlit as st
 
     for kind, text, table in st.session_state.pop(FLASH_KEY, []):
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+        # shown as plain text: messages carry file names, unit names and cell values
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(md_text(text))
         if table is not None and len(table):
             st.dataframe(table, hide_index=True, width="stretch")

@@ -44,7 +44,7 @@ def _audit_table(frame: pd.DataFrame) -> pd.DataFrame:
 def _moves_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "编号": frame["id"], "时间": frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S"), "操作人": frame["actor"],
-        "案件": frame["case_id"], "操作": frame["action"].map(lambda a: MOVES[a].title_zh if a in MOVES else "上报"),
+        "来源地址": frame["address"].fillna(""), "案件": frame["case_id"], "操作": frame["action"].map(lambda a: MOVES[a].title_zh if a in MOVES else "上报"),
         "原状态": frame["from_state"], "新状态": frame["to_state"], "说明": frame["note"]})
 
 

@@ -18,7 +18,7 @@ from layers.tiles import BASEMAPS, display_to_wgs84
 from ui.controls import area_control, date_control
 from ui.data import live_refresh, load_city
 from ui.settings import tianditu_key
-from ui.widgets import PAGE_CSS, Tile, header_html, ranking_html, tiles_html
+from ui.widgets import PAGE_CSS, Tile, header_html, md_text, ranking_html, tiles_html
 
 CLICK_LAYERS = {
     "inspection_points": ("测评点位", inspection_points.POPUP_FIELDS),
@@ -93,7 +93,7 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
     where = "不在本市网格内" if grid is None else \
         f"{grid['district_name']} · {grid['street_name']} · {grid['community_name']} · {grid['grid_name']}" \
         f"（{grid['grid_code']}）"
-    st.markdown(f"**点击位置**（WGS84）：{lon:.6f}, {lat:.6f} — {html.escape(where)}")
+    st.markdown(f"**点击位置**（WGS84）：{lon:.6f}, {lat:.6f} — {md_text(where)}")
     hit = nearest_feature(lon, lat, {name: data[name] for name in CLICK_LAYERS},
                           max_distance_m=CLICK_TOLERANCE_M)
     if hit is None:
@@ -113,7 +113,7 @@ def _ranking(city, data, area: AreaFilter) -> None:
         return
     level, code_col, name_col, frame = child
     title = LEVEL_TITLES[level]
-    st.markdown(f"#### {area_title(city.frames, city.meta, area)} · {title}测评达标率排名")
+    st.markdown(f"#### {md_text(area_title(city.frames, city.meta, area))} · {title}测评达标率排名")
     table = kpi.area_ranking(data["inspection_points"], data["cases"], data[frame], code_col=code_col,
                              name_col=name_col)
     st.markdown(ranking_html(table, level_title=title), unsafe_allow_html=True)

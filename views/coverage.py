@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 
 import geopandas as gpd
@@ -21,7 +20,7 @@ from layers.coverage import build_coverage_map
 from ui.uploads import to_csv_bytes, to_xlsx_bytes
 from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
 from ui.exports import download
-from ui.widgets import PAGE_CSS, Tile, header_html, tiles_html
+from ui.widgets import PAGE_CSS, Tile, header_html, md_text, tiles_html
 
 MAX_SITES = 20
 
@@ -134,7 +133,7 @@ def render() -> None:
     try:
         result = analyse(city, network, standards, request)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         st.stop()
     totals = result.totals()
     speed = threshold(standards, "walk_speed_m_s")
@@ -161,7 +160,7 @@ def render() -> None:
     if k > 0:
         points, errors = parse_candidates(candidate_text)
         for error in errors:
-            st.warning(f"候选点有误，已跳过：{html.escape(error)}")
+            st.warning(f"候选点有误，已跳过：{md_text(error)}")
         candidates = None
         if points:
             candidates = gpd.GeoSeries([shapely.Point(p) for p in points], crs="EPSG:4326")

@@ -7,7 +7,6 @@ in between, nothing is written and the user is asked to preview again.
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +32,7 @@ from ui.data import live_refresh, load_city
 from ui.exports import download
 from ui.settings import client_address, import_folder, store_url
 from ui.uploads import saved_upload, to_csv_bytes
-from ui.widgets import PAGE_CSS, flash, header_html, show_flashes
+from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
 NOT_MAPPED = "（不导入）"
 PREVIEW_ROWS = 5000   # drawn on the preview map; a larger file is sampled
@@ -101,7 +100,7 @@ def _import_section(engine, actor, state) -> None:
                                help=f"超过上传上限的大文件由管理员放入服务器导入目录 {folder.name}/ 后在此选择。"
                                ) == "服务器导入目录"
     if from_server:
-        names = list_files(folder)
+        names = list_files(folder, actor)
         chosen = st.selectbox("服务器导入目录中的文件", names, index=None, key="imp_server_file",
                               placeholder="选择文件" if names else "目录中没有可导入的文件")
         upload = None
@@ -114,7 +113,7 @@ def _import_section(engine, actor, state) -> None:
         return
     try:
         if from_server:
-            path, display = resolve(folder, chosen), chosen
+            path, display = resolve(folder, chosen, actor), chosen
         else:
             path, display = saved_upload(upload), upload.name
         headers = _parsed(("headers", str(path), layer),
@@ -135,10 +134,10 @@ def _import_section(engine, actor, state) -> None:
                          lambda: sandbox.import_file(path, layer, display_name=display, system=system,
                                                      mapping=mapping or None))
     except (CityDataError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
 
-    st.success(report.summary())
+    st.success(md_text(report.summary()))
     sample = report.accepted(limit=PREVIEW_ROWS) if report.n_accepted else None
     if sample is not None:
         pts = sample.geometry.representative_point()
@@ -146,7 +145,7 @@ def _import_section(engine, actor, state) -> None:
                                 reference_distance_m=_reference_distance(city, layer)):
             st.warning(warning.message)
     for repair in report.repairs[:50]:
-        st.caption(f"已修复：{html.escape(repair)}")
+        st.caption(f"已修复：{md_text(repair)}")
     if not report.rejected.empty:
         rejected = report.rejected.rename(columns={"file": "文件", "row": "行号", "reason": "原因"})
         st.markdown(f"##### 被拒绝的行（共 {len(rejected):,} 行{'，下表列出前 1,000 行' if len(rejected) > 1000 else ''}）")
@@ -155,7 +154,7 @@ def _import_section(engine, actor, state) -> None:
                  file_name=f"{display}_被拒绝的行.csv", mime="text/csv", key="imp_rejected",
                  what=f"被拒绝的行：{display}", rows=len(rejected))
     if report.skipped:
-        st.caption("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30]))
+        st.caption(md_text("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30])))
     if sample is None:
         return
     shown = "" if report.n_accepted <= PREVIEW_ROWS else f"（共 {report.n_accepted:,} 条，地图上显示随机 {PREVIEW_ROWS:,} 条）"
@@ -165,7 +164,7 @@ def _import_section(engine, actor, state) -> None:
     try:
         plan = store_layers.plan_commit(engine, layer, report.keys([spec.id_field, spec.name_field or spec.id_field]))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
     st.markdown(f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
                 f"新增 {plan.added:,}，更新 {plan.updated:,}（按{spec.field(plan.key).title_zh}匹配），"

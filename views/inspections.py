@@ -23,7 +23,7 @@ from ui.auth_gate import sign_in_form, sign_out_button
 from ui.controls import area_control
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
-from ui.settings import store_url
+from ui.settings import client_address, store_url
 from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
@@ -57,7 +57,7 @@ def _record_tab(engine, actor, city) -> None:
                 f"（{point['latest_check_date'] or '未测评'}）· 未整改问题 {int(point['open_problems'])} 件")
     checklist = inspections.read_checklist(engine, point["point_type"])
     if checklist.empty:
-        st.warning(f"点位类型“{point['point_type']}”没有测评项目表。")
+        st.warning(f"点位类型“{md_text(point['point_type'])}”没有测评项目表。")
         return
     with st.form(f"insp_form_{point_id}", clear_on_submit=True):
         left, right = st.columns(2)
@@ -84,7 +84,8 @@ def _record_tab(engine, actor, city) -> None:
         return
     try:
         saved = inspections.record_inspection(
-            engine, actor, point_id=point_id, inspected_at=datetime.combine(day, clock or time(9, 0)),
+            engine, actor, address=client_address(), point_id=point_id,
+            inspected_at=datetime.combine(day, clock or time(9, 0)),
             items=list(results.values()), notes=notes, source="实地测评页面",
             area=_areas(points).get(point_id), photo_files=[(f.name, f.getvalue()) for f in photos or []])
         cases = f"，上报问题 {len(saved.case_ids)} 件（案件 {'、'.join(map(str, saved.case_ids))}）" \
@@ -123,6 +124,7 @@ def _import_tab(engine, actor, city) -> None:
         return
     try:
         result = sandbox.import_inspections(saved_upload(upload, TABLE_SUFFIXES), store_url=store_url(), actor=actor,
+                                            address=client_address(),
                                             display_name=upload.name, now=datetime.now(),
                                             areas=_areas(city["inspection_points"]))
         flash("success", f"{upload.name}：导入测评 {result['saved']} 次，上报问题 {result['cases']} 件，"
@@ -156,7 +158,8 @@ def _painting_tab(engine, actor, city) -> None:
         submitted = st.form_submit_button("登记", type="primary", use_container_width=True)
     if submitted:
         try:
-            record = painting.record_painting(engine, actor, section_id=section_id, painted_on=day, bays=int(bays),
+            record = painting.record_painting(engine, actor, address=client_address(), section_id=section_id,
+                                              painted_on=day, bays=int(bays),
                                               note=note, source="施划登记页面")
             flash("success", f"已登记施划记录 {record}：{section_id} {int(bays):+d} 个。")
         except StoreError as exc:

@@ -35,7 +35,7 @@ from ui.auth_gate import sign_in_form, sign_out_button
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.exports import download
-from ui.settings import store_url
+from ui.settings import client_address, store_url
 from ui.uploads import saved_upload
 from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
 
@@ -66,7 +66,7 @@ def _do_move(engine, actor, case_id: int, seen_version: int) -> None:
     now = datetime.now()
     try:
         days = int(st.session_state.get("led_days", 7))
-        ledger.transition(engine, actor, case_id, action, expected_version=seen_version, at=now,
+        ledger.transition(engine, actor, case_id, action, expected_version=seen_version, at=now, address=client_address(),
                           note=st.session_state.get("led_note", ""),
                           unit=st.session_state.get("led_unit") if action == "dispatch" else None,
                           deadline=now + timedelta(days=days))
@@ -187,13 +187,13 @@ def _report_tab(engine, actor, city):
     area["district_code"] = None if pd.isna(where.get("street_code")) else str(where["street_code"])[:6]
     try:
         with writing(engine) as conn:
-            cid = ledger.insert_case(conn, actor, title=title, source=source, at=datetime.now(),
+            cid = ledger.insert_case(conn, actor, title=title, source=source, at=datetime.now(), address=client_address(),
                                      description=description, category_code=category, lon=lon, lat=lat,
                                      point_id=point or None, area=area)
             n_photos = photos.insert_photos(conn, "case", cid, [(f.name, f.getvalue()) for f in files or []],
                                             actor=actor.username)
     except (WorkflowError, StoreError) as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
     grid = where.get("grid_name")
     flash("success", f"已上报，案件编号 {cid}；所在网格：{grid if isinstance(grid, str) else '不在本市网格内'}"
@@ -238,7 +238,7 @@ def _import_tab(engine, actor, city):
         return
     try:
         result = sandbox.import_ledger(saved_upload(upload, (".xlsx",)), store_url=store_url(), actor=actor,
-                                       display_name=upload.name, now=datetime.now())
+                                       display_name=upload.name, now=datetime.now(), address=client_address())
         flash("success", f"{upload.name}：新建 {len(result['created'])} 件，拒绝 {result['rejected']} 行，"
                          f"跳过 {len(result['skipped'])} 行。", result["rejected_rows"].rename(
                              columns={"file": "文件", "row": "行号", "reason": "原因"}))

@@ -13,7 +13,7 @@ from layers.poster import FontMissingError, PosterSpec, progress_chart, ranking_
 from ui.controls import area_control
 from ui.data import data_version, live_refresh, load_city
 from ui.exports import download
-from ui.widgets import PAGE_CSS, header_html
+from ui.widgets import PAGE_CSS, header_html, md_text
 
 
 
@@ -69,7 +69,7 @@ def render() -> None:
             png = _poster(*args, "png")
             pdf = _poster(*args, "pdf")
         except FontMissingError as exc:
-            st.error(str(exc))
+            st.error(md_text(exc))
             st.stop()
         stem = f"{title}_{paper}{orientation}"
         c1, c2 = st.columns(2)
