@@ -406,6 +406,25 @@ def _vector_report(report, frames, layers, path, layer, system, mapping):
     return report
 
 
+def _naming(read):
+    """Decorate a reader so that every refusal names the file (a message that does not is
+    prefixed with it)."""
+    import functools
+
+    @functools.wraps(read)
+    def wrapped(path, *args, **kwargs):
+        try:
+            return read(path, *args, **kwargs)
+        except CityDataError as exc:
+            name = Path(path).name
+            if name in str(exc):
+                raise
+            raise type(exc)(f"文件 {name}：{exc}") from exc
+
+    return wrapped
+
+
+@_naming
 def file_headers(path: Path | str, layer: str) -> list[str]:
     """The column names a file offers for mapping (header row of a table, fields of a vector)."""
     path = Path(path)
@@ -430,8 +449,9 @@ def file_headers(path: Path | str, layer: str) -> list[str]:
         raise CityDataError(f"无法打开 {path.name}：{exc}") from exc
 
 
+@_naming
 def import_file(path: Path | str, layer: str, **options) -> ImportReport:
-    """Import any supported file by its extension."""
+    """Import any supported file by its extension (a refusal names the file)."""
     path = Path(path)
     if layer not in LAYER_FIELDS:
         raise CityDataError(f"不能导入到图层 “{layer}”，可选：{', '.join(LAYER_FIELDS)}。")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -64,37 +66,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclasses.dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log: Path          # the server's stdout and stderr
+
+
+@contextlib.contextmanager
+def running_server(*, port: int | None = None, env: dict[str, str] | None = None, timeout_s: float = 90.0,
+                   options: tuple[str, ...] = ()):
+    """Start ``streamlit run server.py`` on loopback; yield a ``Server``; stop it."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false", *options]
+    with tempfile.TemporaryDirectory(prefix="cc-server-") as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+                                    stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Streamlit 未能启动：\n{log.read_text(errors='replace')}")
+                time.sleep(0.3)
+            yield Server(url, proc, log)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 @contextlib.contextmanager
 def running_app(*, port: int | None = None, env: dict[str, str] | None = None,
                 timeout_s: float = 90.0):
     """Start ``streamlit run server.py`` on loopback; yield its URL; stop it."""
-    port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"Streamlit 未能启动：\n{out}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_server(port=port, env=env, timeout_s=timeout_s) as server:
+        yield server.url
 
 
 def map_frame(page):

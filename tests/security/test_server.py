@@ -1,0 +1,205 @@
+"""The attacks that need a running server, replayed against ``streamlit run server.py``: the
+metrics endpoint, a client clearing everyone's caches, forged single-sign-on headers, uploads
+from a session that may not upload, cross-site websockets and uploads, memory held after a
+session ends; and the headers that keep a browser from loading anything from elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.conftest import copy_store
+
+pytestmark = pytest.mark.browser
+SECRET_HEADER, SECRET = "X-Proxy-Secret", "proxy-shared-secret-2026"
+
+
+def _status(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None):
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+@pytest.fixture(scope="module")
+def guarded(demo_store_file, tmp_path_factory):
+    """A server that needs sign-in, with SSO configured behind a proxy that proves itself."""
+    env = {"CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("guarded")),
+           "CHUANGCHENG_DEMO_MODE": "0", "CHUANGCHENG_REQUIRE_SIGN_IN": "1",
+           "CHUANGCHENG_SSO_HEADER": "X-Remote-User", "CHUANGCHENG_SSO_SECRET_HEADER": SECRET_HEADER,
+           "CHUANGCHENG_SSO_SECRET": SECRET}
+    with running_server(env=env, options=("--server.disconnectedSessionTTL", "2")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def open_demo(demo_store_file, tmp_path_factory):
+    """The explicit open demonstration mode (anyone may browse and upload)."""
+    env = {"CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("open")),
+           "CHUANGCHENG_DEMO_MODE": "1"}
+    with running_server(env=env, options=("--server.disconnectedSessionTTL", "2")) as server:
+        yield server
+
+
+def test_metrics_are_not_public_and_every_response_has_the_security_headers(guarded):
+    assert _status(guarded.url + "_stcore/metrics")[0] == 404
+    assert _status(guarded.url + "_stcore/metrics/")[0] == 404
+    status, headers, _ = _status(guarded.url)
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert status == 200 and headers["x-content-type-options"] == "nosniff"
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn https://*.is.autonavi.com" in csp
+
+
+async def _session(url: str, origin: str | None):
+    """Open the app's websocket as a browser would; returns (socket, session id)."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    headers = {"Origin": origin} if origin else {}
+    socket = await websockets.connect(url.replace("http", "ws") + "_stcore/stream", subprotocols=["streamlit"],
+                                      additional_headers=headers, max_size=None)
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = ""
+    rerun.rerun_script.page_script_hash = ""
+    await socket.send(rerun.SerializeToString())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        msg = ForwardMsg()
+        msg.ParseFromString(await asyncio.wait_for(socket.recv(), 30))
+        if msg.WhichOneof("type") == "new_session":
+            return socket, msg.new_session.initialize.session_id
+    raise AssertionError("no new_session message")
+
+
+def test_a_client_cannot_clear_everyones_caches(guarded):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    async def attack():
+        socket, _ = await _session(guarded.url, guarded.url.rstrip("/"))
+        clear = BackMsg()
+        clear.clear_cache = True
+        await socket.send(clear.SerializeToString())
+        await asyncio.sleep(0.5)
+        await socket.close()
+
+    asyncio.run(attack())
+    deadline = time.monotonic() + 10
+    while "已忽略客户端的清空缓存请求" not in guarded.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, guarded.log.read_text(errors="replace")[-2000:]
+        time.sleep(0.2)
+
+
+def test_a_cross_site_websocket_is_refused(guarded):
+    import websockets
+
+    async def attempt():
+        try:
+            socket = await websockets.connect(guarded.url.replace("http", "ws") + "_stcore/stream",
+                                              additional_headers={"Origin": "http://evil.example"})
+        except websockets.InvalidStatus as refused:     # refused at the handshake
+            return refused.response.status_code
+        try:
+            await asyncio.wait_for(socket.recv(), 10)
+        except websockets.ConnectionClosed as closed:   # or closed right after it
+            return closed.rcvd.code if closed.rcvd else None
+        return "open"
+
+    assert asyncio.run(attempt()) in (403, 1008)
+
+
+def test_a_signed_out_session_cannot_upload(guarded):
+    async def upload_from_a_fresh_session():
+        socket, session_id = await _session(guarded.url, guarded.url.rstrip("/"))
+        status = _status(f"{guarded.url}_stcore/upload_file/{session_id}/f1", method="PUT", data=b"x" * 1000,
+                         headers={"Content-Type": "application/octet-stream"})
+        await socket.close()
+        return status
+
+    status, _, body = asyncio.run(upload_from_a_fresh_session())
+    assert status == 403 and "登录" in body.decode("utf-8")
+
+
+def test_an_upload_without_the_sites_xsrf_token_is_refused_even_when_open(open_demo):
+    async def upload():
+        socket, session_id = await _session(open_demo.url, open_demo.url.rstrip("/"))
+        boundary = "b0undary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+                f"Content-Type: text/csv\r\n\r\nx\r\n--{boundary}--\r\n").encode()
+        status = _status(f"{open_demo.url}_stcore/upload_file/{session_id}/f1", method="PUT", data=body,
+                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                  "Origin": "http://evil.example"})
+        await socket.close()
+        return status
+
+    assert asyncio.run(upload())[0] == 403
+
+
+def _page(browser, url: str, headers: dict | None = None):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
+                                  extra_http_headers=headers or {})
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_a_forged_sso_header_from_a_direct_client_is_ignored(guarded, browser):
+    context, page = _page(browser, guarded.url, {"X-Remote-User": "admin"})
+    page.get_by_text("不是来自配置的认证代理").wait_for(timeout=60000)
+    page.get_by_label("用户名").wait_for(timeout=30000)                 # still asked to sign in
+    assert page.get_by_text("账号与权限").count() == 0
+    context.close()
+    context, page = _page(browser, guarded.url, {"X-Remote-User": "admin", SECRET_HEADER: "guessed"})
+    page.get_by_text("不是来自配置的认证代理").wait_for(timeout=60000)
+    context.close()
+
+
+def test_the_sso_header_from_the_proxy_signs_in(guarded, browser):
+    context, page = _page(browser, guarded.url, {"X-Remote-User": "admin", SECRET_HEADER: SECRET})
+    page.get_by_text("账号与权限").first.wait_for(timeout=60000)          # the 系统管理员's navigation
+    assert page.get_by_label("密码").count() == 0
+    context.close()
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+
+def test_an_upload_is_not_held_after_its_session_ends(open_demo, browser, tmp_path):
+    """An 80 MB upload parked by a client is released when the client goes away."""
+    context, page = _page(browser, open_demo.url + "import")
+    page.locator('input[type="file"]').wait_for(state="attached", timeout=60000)
+    baseline = _rss_mb(open_demo.proc.pid)
+    parked = tmp_path / "park.csv"
+    parked.write_bytes(b"a,b\n" + b"1,2\n" * (20 * 2**20))
+    page.locator('input[type="file"]').set_input_files(str(parked))
+    deadline = time.monotonic() + 60
+    while _rss_mb(open_demo.proc.pid) < baseline + 60:
+        assert time.monotonic() < deadline, "the upload never reached the server"
+        time.sleep(0.5)
+    held = _rss_mb(open_demo.proc.pid)
+    context.close()      # the client leaves; its session ends after disconnectedSessionTTL
+    deadline = time.monotonic() + 60
+    while _rss_mb(open_demo.proc.pid) > held - 60:
+        assert time.monotonic() < deadline, f"still {_rss_mb(open_demo.proc.pid):.0f} MB (held {held:.0f} MB)"
+        time.sleep(0.5)
