@@ -44,8 +44,14 @@ def literal_text(draw):
 
     @functools.wraps(draw)
     def drawn(*args, **kwargs):
-        with plt.rc_context({"text.parse_math": False}):
+        # Only this key is restored: rc_context would also undo use_cjk_font's settings,
+        # which the PDF writer reads later, at save time.
+        before = plt.rcParams["text.parse_math"]
+        plt.rcParams["text.parse_math"] = False  # read when each Text is created
+        try:
             return draw(*args, **kwargs)
+        finally:
+            plt.rcParams["text.parse_math"] = before
 
     return drawn
 
