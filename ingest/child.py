@@ -84,6 +84,23 @@ def _task_commit(req: dict, folder: Path) -> dict:
             "removed": result.removed, "painted": painted}
 
 
+def _task_plan(req: dict, folder: Path) -> dict:
+    """What committing the accepted rows would do now (reads only their keys)."""
+    import dataclasses
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    import registry
+    import store
+    from store.layers import plan_commit
+
+    spec = registry.layer(req["layer"])
+    names = set(pq.read_schema(req["accepted"]).names)
+    keys = pd.read_parquet(req["accepted"], columns=[c for c in (spec.id_field, spec.name_field) if c and c in names])
+    return dataclasses.asdict(plan_commit(store.open_store(req["store_url"]), req["layer"], keys))
+
+
 def _task_ledger(req: dict, folder: Path) -> dict:
     from datetime import datetime
 
@@ -133,7 +150,8 @@ def _task_inspections(req: dict, folder: Path) -> dict:
             "rejected": len(result.rejected)}
 
 
-TASKS = {"headers": _task_headers, "import": _task_import, "commit": _task_commit, "ledger": _task_ledger,
+TASKS = {"headers": _task_headers, "import": _task_import, "plan": _task_plan, "commit": _task_commit,
+         "ledger": _task_ledger,
          "inspections": _task_inspections}
 
 

@@ -295,7 +295,7 @@ def _plan(conn: sa.Connection, spec: registry.Layer, data: gpd.GeoDataFrame, rep
         f'SELECT fid, "{spec.id_field}" AS id, {"NULL" if spec.name_field is None else chr(34) + spec.name_field + chr(34)} '
         f'AS name FROM "{spec.name}"')).all(), columns=["fid", "id", "name"])
     current_key = current["id" if key == spec.id_field else "name"].astype(str).str.strip()
-    matched = current_key.isin(set(keys))
+    matched = current_key.isin(keys)
     # Records matched by name keep the id they already have.
     ids_by_key = dict(zip(current_key[matched], current.loc[matched, "id"]))
     head = head_version(conn, spec.name)
@@ -304,7 +304,8 @@ def _plan(conn: sa.Connection, spec: registry.Layer, data: gpd.GeoDataFrame, rep
     plan = Plan(base_version=head, added=len(data) - updated, updated=updated,
                 kept=0 if replace else int((~matched).sum()),
                 removed=int((~matched).sum()) if replace else 0, key=key)
-    return plan, [int(f) for f in retire], keys.map(ids_by_key)
+    known = keys.map(ids_by_key) if ids_by_key else pd.Series(None, index=keys.index, dtype=object)
+    return plan, [int(f) for f in retire], known
 
 
 def plan_commit(engine: sa.Engine, layer: str, incoming: pd.DataFrame, *, replace: bool = False) -> Plan:

@@ -31,7 +31,7 @@ from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.exports import download
 from ui.settings import client_address, import_folder, store_url
-from ui.uploads import saved_upload, to_csv_bytes
+from ui.uploads import UPLOAD_HELP, saved_upload, to_csv_bytes
 from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
 NOT_MAPPED = "（不导入）"
@@ -90,6 +90,19 @@ def _parsed(key: tuple, parse):
     return result
 
 
+def _plan(engine, report) -> store_layers.Plan:
+    """The commit plan against the layer's current version, worked out by a child process from
+    the accepted rows' keys; kept for the session until the layer moves on."""
+    with engine.connect() as conn:
+        head = store_layers.head_version(conn, report.layer)
+    key = (str(report.folder), head)
+    held = st.session_state.get("imp_plan")
+    if held is None or held[0] != key:
+        held = (key, store_layers.Plan(**sandbox.plan(report, store_url=store_url())))
+        st.session_state["imp_plan"] = held
+    return held[1]
+
+
 def _import_section(engine, actor, state) -> None:
     city = state.frames
     layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
@@ -106,7 +119,7 @@ def _import_section(engine, actor, state) -> None:
         upload = None
     else:
         upload = st.file_uploader("选择文件", type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
-                                  key=f"imp_upload_{st.session_state.get('imp_round', 0)}")
+                                  key=f"imp_upload_{st.session_state.get('imp_round', 0)}", help=UPLOAD_HELP)
     system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.get, key="imp_system")
     if (chosen if from_server else upload) is None:
         st.info("请选择文件。")
@@ -162,8 +175,8 @@ def _import_section(engine, actor, state) -> None:
               height=480, use_container_width=True, key="imp_preview", returned_objects=[])
     spec = registry.layer(layer)
     try:
-        plan = store_layers.plan_commit(engine, layer, report.keys([spec.id_field, spec.name_field or spec.id_field]))
-    except StoreError as exc:
+        plan = _plan(engine, report)
+    except (StoreError, CityDataError) as exc:
         st.error(md_text(exc))
         return
     st.markdown(f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
