@@ -46,3 +46,12 @@ def sign_in_as(at, actor) -> None:
             epoch = int(row[0])
     engine.dispose()
     at.session_state["session"] = accounts.Session(actor, epoch)
+
+
+def shown(element) -> str:
+    """What a user reads in a markdown element: markdown escapes and HTML entities undone (pages
+    escape user strings, so ``坏文件.geojson`` is sent as ``坏文件\\.geojson``)."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~:])", r"\1", str(element.value)))

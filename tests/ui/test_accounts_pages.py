@@ -12,7 +12,7 @@ import store
 from demo.ledger import DEMO_PASSWORD
 from geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, SECURITY, UNIT, Actor
 from store import accounts, audit
-from tests.ui.helpers import sign_in_as
+from tests.ui.helpers import shown, sign_in_as
 from ui.access import OPEN, PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def _page(name: str, actor: Actor) -> AppTest:
 
 
 def _text(at) -> str:
-    return "\n".join(m.value for m in [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.warning])
+    return "\n".join(shown(m) for m in [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.warning])
 
 
 def _has(at, key: str) -> bool:

@@ -11,7 +11,7 @@ import store
 from geo import kpi
 from geo.areas import AreaFilter, filter_area
 from store.city import load_city
-from tests.ui.helpers import feature_count, in_script, map_script
+from tests.ui.helpers import feature_count, in_script, map_script, shown
 
 TIMEOUT_S = 120
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,7 @@ def test_drill_down_district_street_community_grid_recomputes_everything(app, de
     at.selectbox(key="area_grid").select(grid).run()
     assert not at.exception
     name = frames["grids"].set_index("grid_code").loc[grid, "grid_name"]
-    assert name in _html(at) and "已选到网格" in "\n".join(c.value for c in at.caption)
+    assert name in _html(at) and "已选到网格" in "\n".join(shown(c) for c in at.caption)
 
 
 def test_a_past_date_replays_the_records(app, demo_store_file):
@@ -96,7 +96,7 @@ def test_tianditu_is_offered_only_with_a_key(app, monkeypatch):
     assert "天地图 矢量" in at.radio(key="basemap").options
     at.radio(key="basemap").set_value("gaode").run()
     assert not at.exception
-    assert any("GCJ-02" in w.value for w in at.warning)
+    assert any("GCJ-02" in shown(w) for w in at.warning)
 
 
 def test_layer_selection_reaches_the_map_and_dashboard_entry(app, demo_city):

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from geo.lifecircle import CoverageRequest, analyse
 from geo.network import build_network
 from geo.standards import load_standards
+from tests.ui.helpers import shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "coverage.py")
 
@@ -18,7 +19,7 @@ def app():
 
 
 def _text(at):
-    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    return "\n".join(m.value for m in at.markdown) + "\n".join(shown(c) for c in at.caption)
 
 
 def test_default_view_shows_threshold_source_and_exact_share(app, demo_city):
@@ -39,7 +40,7 @@ def test_straight_line_is_labelled_and_sites_are_suggested(app):
     at.radio(key="cov_method").set_value("straight_line")
     at.button[0].click().run()
     assert not at.exception
-    assert any("直线距离" in i.value for i in at.info)
+    assert any("直线距离" in shown(i) for i in at.info)
     at.radio(key="cov_method").set_value("network")
     at.radio(key="cov_facility").set_value("markets")
     at.radio(key="cov_band").set_value("standard")
@@ -49,7 +50,7 @@ def test_straight_line_is_labelled_and_sites_are_suggested(app):
     assert not at.exception
     page = _text(at)
     assert "选址建议" in page and "→" in page and "500 米" in page
-    assert any("第 2 行" in w.value for w in at.warning)
+    assert any("第 2 行" in shown(w) for w in at.warning)
 
 
 def test_what_if_closing_a_market(app, demo_city):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
 from store import layers
-from tests.ui.helpers import in_script, map_script, sign_in_as
+from tests.ui.helpers import in_script, map_script, shown, sign_in_as
 
 VIEWS = Path(__file__).resolve().parents[2] / "views"
 ADMIN_ACTOR = Actor("admin", ADMIN)
@@ -55,12 +55,12 @@ def test_report_rejected_rows_and_gcj_warning(url, demo_city):
                  "纬度": [f"{v:.7f}" for v in lat] + ["40.0"]})
     at = _upload(_page("data_import").run(), "公厕台账.csv", data, "public_toilets")
     assert not at.exception
-    assert any("公厕台账.csv：读取 21 行，接受 20 行，拒绝 1 行" in s.value for s in at.success)
-    assert any("GCJ-02" in w.value for w in at.warning)
+    assert any("公厕台账.csv：读取 21 行，接受 20 行，拒绝 1 行" in shown(s) for s in at.success)
+    assert any("GCJ-02" in shown(w) for w in at.warning)
     rejected = at.dataframe[0].value
     assert rejected["文件"].tolist() == ["公厕台账.csv"] and rejected["行号"].tolist() == [22]
     at.selectbox(key="imp_system").set_value("gcj02").run()
-    assert not any("GCJ-02" in w.value for w in at.warning)
+    assert not any("GCJ-02" in shown(w) for w in at.warning)
 
 
 def test_bad_file_names_the_users_file(url):
@@ -68,14 +68,14 @@ def test_bad_file_names_the_users_file(url):
     at.file_uploader(key="imp_upload_0").upload("坏文件.geojson", b"{not json", "application/json")
     at.run()
     assert not at.exception
-    assert at.error and "坏文件.geojson" in at.error[0].value
+    assert at.error and "坏文件.geojson" in shown(at.error[0])
 
 
 def test_writing_needs_an_account_that_may_import(url):
     at = _upload(_page("data_import", Actor("leader", LEADER)).run(), "t.csv", _new_toilets(2), "public_toilets")
     assert any("确认后写入第 **2** 版" in m.value for m in at.markdown)
     assert not [b for b in at.button if b.key == "imp_commit"]
-    assert any("写入需要以督查受理、系统管理员账号登录" in i.value for i in at.info)
+    assert any("写入需要以督查受理、系统管理员账号登录" in shown(i) for i in at.info)
 
 
 def test_commit_restore_and_stale_preview(url):
@@ -83,7 +83,7 @@ def test_commit_restore_and_stale_preview(url):
     assert any("当前为第 **1** 版" in m.value and "新增 15" in m.value for m in at.markdown)
     at.button(key="imp_commit").click().run()
     assert not at.exception
-    assert any("已写入“公共厕所”第 2 版：新增 15" in s.value for s in at.success)
+    assert any("已写入“公共厕所”第 2 版：新增 15" in shown(s) for s in at.success)
     assert not at.file_uploader[0].value and not [b for b in at.button if b.key == "imp_commit"]  # done
     engine = store.open_store(url)
     now = layers.read_layer(engine, "public_toilets")
@@ -93,14 +93,14 @@ def test_commit_restore_and_stale_preview(url):
     at = _upload(_page("data_import", ADMIN_ACTOR).run(), "再导入.csv", _new_toilets(3), "public_toilets")
     layers.commit_layer(engine, "public_toilets", now.head(1), actor="someone-else")
     at.button(key="imp_commit").click().run()
-    assert any("已被他人更新为第 3 版（您预览时是第 2 版）" in e.value for e in at.error)
+    assert any("已被他人更新为第 3 版（您预览时是第 2 版）" in shown(e) for e in at.error)
     assert [v.version for v in layers.versions(engine, "public_toilets")] == [1, 2, 3]
     # Restore version 1: the new toilets are gone again, as version 4.
     at = _page("data_import", ADMIN_ACTOR).run()
     at.selectbox(key="exp_layer").set_value("public_toilets").run()
     at.selectbox(key="exp_restore").set_value(1)
     at.button(key="exp_restore_btn").click().run()
-    assert any("第 1 版恢复为第 4 版" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("第 1 版恢复为第 4 版" in shown(s) for s in at.success), [shown(e) for e in at.error]
     assert not layers.read_layer(engine, "public_toilets")["toilet_id"].str.startswith("NEW").any()
     at.button(key="exp_make").click().run()
     assert not at.exception and at.get("download_button")
@@ -129,7 +129,7 @@ def test_an_import_reaches_every_page(url, demo_city):
                    "经度": [113.31], "纬度": [40.08]})
     at = _upload(_page("data_import", ADMIN_ACTOR).run(), "点位.csv", points, "inspection_points")
     at.button(key="imp_commit").click().run()
-    assert sum("已写入" in s.value for s in at.success) == 1
+    assert sum("已写入" in shown(s) for s in at.success) == 1
 
     # 作战挂图: the tile counts the new toilets and the map draws them
     battle = _page("battle_map").run()

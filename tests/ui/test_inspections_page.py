@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from geo.workflow import INSPECTOR, LEADER, UNIT, Actor
 from store import inspections, ledger, painting
-from tests.ui.helpers import sign_in_as
+from tests.ui.helpers import shown, sign_in_as
 
 VIEWS = Path(__file__).resolve().parents[2] / "views"
 INSP = Actor("inspector", INSPECTOR)
@@ -45,7 +45,7 @@ def test_an_inspection_on_the_page_sets_the_points_result_and_opens_a_case(url, 
     at.text_input(key="insp_note_GC03").input("厕内有明显异味")
     at.button(key=f"FormSubmitter:insp_form_{point['point_id']}-保存测评").click().run()
     assert not at.exception
-    message = at.success[0].value
+    message = shown(at.success[0])
     assert "不达标" in message and "上报问题 1 件" in message
     engine = store.open_store(url)
     cases = ledger.read_cases(engine)
@@ -68,7 +68,7 @@ def test_painting_on_the_page_moves_the_parking_figure(url):
     at.selectbox(key="paint_section").set_value(section)
     at.number_input(key="paint_bays").set_value(12)
     at.button(key="FormSubmitter:paint_form-登记").click().run()
-    assert not at.exception and "+12 个" in at.success[0].value
+    assert not at.exception and "+12 个" in shown(at.success[0])
     assert "已施划 3,974 / 规划 19,116 个" in _tiles()
     records = painting.read_paint_records(store.open_store(url))
     assert records.iloc[-1]["section_id"] == section and records.iloc[-1]["bays"] == 12
@@ -103,8 +103,8 @@ def test_an_inspection_sheet_imported_on_the_page(url, tmp_path, demo_city):
     at.run()
     at.button(key="insp_import").click().run()
     assert not at.exception
-    assert not at.error, at.error[0].value
-    assert at.success, ([i.value for i in at.info], [w.value for w in at.warning], at.file_uploader(key="insp_import_file").value)
-    assert "十一月测评.xlsx：导入测评 1 次，上报问题 1 件，拒绝 1 行" in at.success[0].value
+    assert not at.error, shown(at.error[0])
+    assert at.success, ([shown(i) for i in at.info], [shown(w) for w in at.warning], at.file_uploader(key="insp_import_file").value)
+    assert "十一月测评.xlsx：导入测评 1 次，上报问题 1 件，拒绝 1 行" in shown(at.success[0])
     rejected = at.dataframe[0].value
     assert rejected["行号"].tolist() == [4] and "不存在的点位" in rejected["原因"].iloc[0]

@@ -11,6 +11,7 @@ import store
 from demo.ledger import DEMO_PASSWORD
 from geo.workflow import INSPECTOR, Actor
 from store import ledger
+from tests.ui.helpers import shown
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "ledger.py")
 INSP = Actor("inspector", INSPECTOR)
@@ -35,7 +36,7 @@ def _sign_in(at, user, password=DEMO_PASSWORD):
 
 
 def _errors(at) -> str:
-    return "\n".join(e.value for e in at.error)
+    return "\n".join(shown(e) for e in at.error)
 
 
 def _new_case(url) -> int:
@@ -105,7 +106,7 @@ def test_a_reported_case_appears_in_the_table_at_once(page, url):
     at.text_input(key="rep_title").input("页面上报：垃圾堆放")
     at.button(key="FormSubmitter:led_report-上报").click().run()
     assert not at.exception and not _errors(at)
-    assert any("已上报，案件编号" in s.value for s in at.success)
+    assert any("已上报，案件编号" in shown(s) for s in at.success)
     options = at.selectbox(key="led_case").options
     assert len(options) == before + 1
     engine = store.open_store(url)
