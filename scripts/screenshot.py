@@ -138,6 +138,27 @@ def wait_for_features(page, *, minimum: int = 1, timeout_s: float = 90.0) -> tup
     raise TimeoutError(f"地图在 {timeout_s:.0f} 秒内没有画出要素（当前 {count} 个）。")
 
 
+def settled(page, timeout_s: float = 60.0) -> None:
+    """Wait until the app has finished the run an interaction started (the status widget shows
+    while a script runs); a widget used mid-run may be replaced by the next run."""
+    page.wait_for_timeout(300)  # the rerun message goes out asynchronously after a click
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout_s * 1000)
+
+
+def import_as(page, url: str, user: str, password: str, layer_title: str) -> None:
+    """Open 数据导入, sign in from its sidebar form and choose the target layer."""
+    page.goto(url + "import", wait_until="domcontentloaded")
+    page.get_by_text("登录后可写入数据").click()
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("登录后可写入数据").wait_for(state="detached", timeout=60000)
+    settled(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="导入到图层").click()
+    page.get_by_role("option", name=layer_title).click()
+    settled(page)
+
+
 def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
             settle_ms: int = 1500, after_load=None) -> dict:
     """Load ``url``, wait for the map, save a PNG. Returns counts and off-loopback requests.

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from demo.ledger import DEMO_PASSWORD
-from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS, is_loopback, running_app, wait_for_features
+from scripts.screenshot import (CHROMIUM, CHROMIUM_ARGS, import_as, is_loopback, running_app,
+                                running_server, wait_for_features)
 from tests.artifacts import ARTIFACTS
 from tests.conftest import copy_store
 
@@ -56,21 +57,21 @@ def _open_battle_map(context, url: str):
     return page
 
 
-def _import_through_the_page(context, url: str, name: str, data: bytes) -> float:
+def _import_through_the_page(context, url: str, name: str, data: bytes, log=None) -> float:
     """Sign in on the 数据导入 page as admin, upload, commit; returns when the commit was clicked."""
     page = context.new_page()
-    page.goto(url + "import", wait_until="domcontentloaded")
-    page.get_by_text("登录后可写入数据").click()
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_text("登录后可写入数据").wait_for(state="detached", timeout=30000)
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="导入到图层").click()
-    page.get_by_role("option", name="公共厕所").click()
+    import_as(page, url, "admin", DEMO_PASSWORD, "公共厕所")
     page.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": "text/csv",
                                                               "buffer": data}])
     commit = page.get_by_role("button", name="确认导入（按编号更新，不重复）")
-    commit.wait_for(timeout=60000)
+    try:
+        commit.wait_for(timeout=60000)
+    except Exception:
+        # CI shows only the text; keep what the user saw so the failure can be read.
+        page.screenshot(path=str(ARTIFACTS / f"import-failed-{name}.png"), full_page=True)
+        server = log.read_text(errors="replace")[-3000:] if log is not None else ""
+        raise AssertionError("导入页未出现确认按钮，页面显示：\n" + page.inner_text("body")[-2000:]
+                             + "\n服务器日志：\n" + server) from None
     clicked = time.monotonic()
     commit.click()
     page.get_by_text("已写入“公共厕所”").wait_for(timeout=60000)
@@ -116,13 +117,14 @@ def test_two_servers_on_one_postgresql_store_see_each_others_commits(browser, de
 
     outside: list[str] = []
     env = {"CHUANGCHENG_STORE_URL": demo_pg_url}
-    with running_app(env=env) as server_a, running_app(env=env) as server_b:
+    with running_server(env=env) as a, running_server(env=env) as b:
+        server_a, server_b = a.url, b.url
         assert server_a != server_b
         viewer_a = _open_battle_map(_context(browser, outside), server_a)
         viewer_b = _open_battle_map(_context(browser, outside), server_b)
         before = _tile(viewer_a, "公共厕所")
         clicked = _import_through_the_page(_context(browser, outside), server_b, "乙服务器导入.csv",
-                                           _toilets_csv(15, "B"))
+                                           _toilets_csv(15, "B"), log=b.log)
         _wait_for_tile(viewer_a, "公共厕所", before + 15)
         _wait_for_tile(viewer_b, "公共厕所", before + 15)
         print(f"\n两台服务器：乙服务器提交后 {time.monotonic() - clicked:.1f} 秒，甲服务器的页面显示新数据")

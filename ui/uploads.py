@@ -11,6 +11,9 @@ from ingest.importer import TABLE_SUFFIXES, VECTOR_SUFFIXES
 from store.errors import RecordError
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "chuangcheng-uploads"
+# The browser shows only a status code when server.py refuses an upload; say what it means.
+UPLOAD_HELP = ("上传后若显示 status code 403：需以有导入或上报权限的账号登录（或登录已超时，请重新登录）；"
+               "显示 503：服务器暂存的上传文件已满，请稍后再试，大文件请由系统管理员放入服务器导入目录。")
 
 
 def saved_upload(upload, suffixes: tuple[str, ...] = TABLE_SUFFIXES + VECTOR_SUFFIXES) -> Path:

@@ -24,7 +24,7 @@ from ui.controls import area_control
 from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.settings import client_address, store_url
-from ui.uploads import saved_upload
+from ui.uploads import UPLOAD_HELP, saved_upload
 from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
 
 RESULT = {True: "符合", False: "不符合"}
@@ -78,7 +78,7 @@ def _record_tab(engine, actor, city) -> None:
             results[item.item_code] = inspections.ItemResult(item.item_code, passed, note, open_case)
         notes = st.text_area("总体说明", key="insp_notes", max_chars=2000)
         photos = st.file_uploader("现场照片（JPG/PNG，手机上可直接拍照）", type=["jpg", "jpeg", "png"],
-                                  accept_multiple_files=True, key="insp_photos")
+                                  accept_multiple_files=True, key="insp_photos", help=UPLOAD_HELP)
         submitted = st.form_submit_button("保存测评", type="primary", use_container_width=True)
     if not submitted:
         return
@@ -119,7 +119,7 @@ def _import_tab(engine, actor, city) -> None:
     st.caption("每行一个测评项目：点位编号、测评时间、项目编码、结果（符合/不符合），可选测评人、说明、"
                "是否上报问题。同一点位同一时间的行为一次测评。")
     upload = st.file_uploader("测评记录表（Excel 或 CSV）", type=[s.lstrip(".") for s in TABLE_SUFFIXES],
-                              key="insp_import_file")
+                              key="insp_import_file", help=UPLOAD_HELP)
     if upload is None or not st.button("导入测评记录", key="insp_import"):
         return
     try:

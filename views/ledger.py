@@ -36,7 +36,7 @@ from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.exports import download
 from ui.settings import client_address, store_url
-from ui.uploads import saved_upload
+from ui.uploads import UPLOAD_HELP, saved_upload
 from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
 
 STATE_ORDER = list(STATES)
@@ -174,7 +174,7 @@ def _report_tab(engine, actor, city):
         lat = st.number_input("纬度（WGS84）", format="%.6f", key="rep_lat")
         description = st.text_area("详细说明", key="rep_desc", max_chars=2000)
         files = st.file_uploader("照片（可选，JPG/PNG，可用手机拍照）", type=["jpg", "jpeg", "png"],
-                                 accept_multiple_files=True, key="rep_photos")
+                                 accept_multiple_files=True, key="rep_photos", help=UPLOAD_HELP)
         submitted = st.form_submit_button("上报", type="primary")
     if not submitted:
         return
@@ -233,7 +233,7 @@ def _import_tab(engine, actor, city):
     if not allowed(actor.role, "ledger.import"):
         st.info(f"导入台账需要{'、'.join(ACTIONS['ledger.import'][1])}账号。")
         return
-    upload = st.file_uploader("Excel 台账（.xlsx）", type=["xlsx"], key="led_import_file")
+    upload = st.file_uploader("Excel 台账（.xlsx）", type=["xlsx"], key="led_import_file", help=UPLOAD_HELP)
     if upload is None or not st.button("导入台账", key="led_import"):
         return
     try:
