@@ -6,8 +6,9 @@ Run with ``streamlit run server.py`` (``scripts/run.sh`` sets everything up firs
 import streamlit as st
 
 from ui.access import pages_for
-from ui.auth_gate import AUTO_RERUN, current_session, note_session, sign_in_form
+from ui.auth_gate import AUTO_RERUN, current_session, note_session, sign_in_form, sign_out_button
 from ui.data import engine
+from ui.widgets import md_text
 from ui.settings import sign_in_needed, sign_in_required
 
 # An emoji favicon is drawn locally; a ":material/...:" page_icon would be fetched from a public
@@ -29,6 +30,10 @@ pages = [st.Page(s.file, title=s.title, icon=s.icon, url_path=s.url_path or None
 if not pages:
     pages = [st.Page(lambda: None, title="登录", icon=":material/login:", default=True)]
 navigation = st.navigation(pages)
+if role is not None and not specs:   # a role no page serves: say so rather than show nothing
+    st.error(f"账号角色“{md_text(role)}”没有可用的页面，请联系安全管理员分配角色。")
+    sign_out_button(session.actor)
+    st.stop()
 if role is None and sign_in_needed() and not (wall_open and navigation.url_path == "wall"):
     st.markdown("## 创城作战图")
     if sign_in_form(engine()) is None:

@@ -150,16 +150,18 @@ def first_start_notice() -> None:
     from ui.settings import demo_mode, listens_beyond_loopback, setup_code_path, store_url
 
     engine = store.open_store(store_url())
+    missing = accounts.missing_administrators(engine)
     code = accounts.issue_setup_code(engine)
     if code is not None:
         path = setup_code_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(code + "\n", encoding="utf-8")
-        print(f"\n创城作战图：这是一个没有任何账号的新存储。打开网页，用初始化码 {code} 设置三位管理员"
-              f"（系统、安全、审计管理员）。初始化码也保存在 {path}（仅本机可读），用后即失效。\n",
-              file=sys.stderr, flush=True)
-    elif read_meta(engine).get("generated") == "true" and listens_beyond_loopback() and not demo_mode():
+        what = ("这是一个没有任何账号的新存储" if not accounts.has_accounts(engine)
+                else f"存储中还没有{'、'.join(missing)}账号")
+        print(f"\n创城作战图：{what}。打开网页，用初始化码 {code} 设置{'、'.join(missing)}（三权分立）。"
+              f"初始化码也保存在 {path}（仅本机可读），用后即失效。\n", file=sys.stderr, flush=True)
+    if read_meta(engine).get("generated") == "true" and listens_beyond_loopback() and not demo_mode():
         print("\n创城作战图：当前是程序生成的示范存储，示范账号的密码在 README 中公开；"
               "请勿在生产网络上使用。正式使用请配置新的存储（见 README“正式部署”）。\n", file=sys.stderr, flush=True)
 

@@ -321,10 +321,23 @@ def has_accounts(engine: sa.Engine) -> bool:
         return bool(conn.execute(sa.text("SELECT COUNT(*) FROM users")).scalar())
 
 
+def _missing(conn: sa.Connection) -> tuple[str, ...]:
+    held = {row[0] for row in conn.execute(sa.text(
+        "SELECT DISTINCT role FROM users WHERE NOT disabled"))}
+    return tuple(role for role in ADMIN_ROLES if role not in held)
+
+
+def missing_administrators(engine: sa.Engine) -> tuple[str, ...]:
+    """The administrator roles (三权分立) no enabled account holds: all three in a new store; in a
+    store from before the three roles, the 安全管理员 and 审计管理员."""
+    with engine.connect() as conn:
+        return _missing(conn)
+
+
 def issue_setup_code(engine: sa.Engine) -> str | None:
-    """A one-time code proving the first administrators are set up by whoever runs the server
-    (only its hash is stored). None when the store already has accounts."""
-    if has_accounts(engine):
+    """A one-time code proving the missing administrators are set up by whoever runs the server
+    (only its hash is stored). None when every administrator role has an account."""
+    if not missing_administrators(engine):
         return None
     code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
     with writing(engine) as conn:
@@ -336,13 +349,16 @@ def issue_setup_code(engine: sa.Engine) -> str | None:
 
 def set_up_administrators(engine: sa.Engine, code: str, accounts: dict[str, tuple[str, str]], *,
                           address: str | None = None, policy: auth.Policy = auth.DEFAULT_POLICY) -> None:
-    """Create the three administrators of a new store: ``accounts`` maps each of 系统管理员,
-    安全管理员, 审计管理员 to (username, password)."""
-    if set(accounts) != set(ADMIN_ROLES):
-        raise auth.AuthError(f"需要同时设置 {'、'.join(ADMIN_ROLES)} 三个账号。")
+    """Create the missing administrators (``missing_administrators``): ``accounts`` maps each
+    missing role of 系统管理员, 安全管理员, 审计管理员 to (username, password)."""
+    missing = missing_administrators(engine)
+    if not missing:
+        raise StoreError("系统已经初始化过，不能再次设置管理员。")
+    if set(accounts) != set(missing):
+        raise auth.AuthError(f"需要同时设置 {'、'.join(missing)} 账号。")
     names = [name for name, _ in accounts.values()]
     if len(set(names)) != len(names):
-        raise auth.AuthError("三个管理员账号必须各不相同（三权分立）。")
+        raise auth.AuthError("各管理员账号必须各不相同（三权分立）。")
     given = hashlib.sha256(str(code).strip().upper().encode()).hexdigest()
 
     def proven(conn) -> bool:
@@ -350,19 +366,16 @@ def set_up_administrators(engine: sa.Engine, code: str, accounts: dict[str, tupl
         return bool(stored) and hmac.compare_digest(stored, given)
 
     with writing(engine) as conn:
-        if conn.execute(sa.text("SELECT COUNT(*) FROM users")).scalar():
-            raise StoreError("系统已经初始化过，不能再次设置管理员。")
         ok = proven(conn)
         if not ok:
             audit.record(conn, actor="（初始化）", action="setup_failed", address=address or LOCAL)
     if not ok:  # raised after the block, so the failure's audit line is committed
         raise auth.AuthError("初始化码不正确。初始化码在服务器启动时打印在控制台，并写在服务器的 data/user/ 目录中。")
     with writing(engine) as conn:
-        if conn.execute(sa.text("SELECT COUNT(*) FROM users")).scalar() or not proven(conn):
+        if _missing(conn) != missing or not proven(conn):
             raise StoreError("系统已经初始化过，不能再次设置管理员。")
         for role, (username, password) in accounts.items():
             insert_user(conn, username, password, role=role, display_name=role, policy=policy)
         conn.execute(sa.text("DELETE FROM meta WHERE key = :k"), {"k": SETUP_CODE_KEY})
         audit.record(conn, actor="（初始化）", action="setup_administrators", address=address or LOCAL,
                      detail={role: name for role, (name, _) in accounts.items()})
-

@@ -79,12 +79,19 @@ def _event_addresses(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE events ADD COLUMN address VARCHAR(64)"))
 
 
+def _system_administrator(conn: sa.Connection) -> None:
+    """The first version's 管理员 (accounts, categories) is today's 系统管理员; the 安全管理员 and
+    审计管理员 it lacks are set up with a setup code at the next start (``issue_setup_code``)."""
+    conn.execute(sa.text("UPDATE users SET role = '系统管理员' WHERE role = '管理员'"))
+
+
 # (number, what it does, the change). Append only; never edit an applied migration.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "一张图：图层版本、台账、测评、施划记录、账号、审计", _initial),
     (2, "安全：密码有效期、强制改密、强制下线、停用账号、按账号与来源地址记录登录失败", _accounts_security),
     (3, "审计日志只能追加：数据库拒绝修改记录、拒绝删除保留期内的记录", _audit_append_only),
     (4, "台账流转记录来源地址", _event_addresses),
+    (5, "三权分立：原“管理员”账号成为系统管理员", _system_administrator),
 ]
 
 

@@ -108,14 +108,19 @@ def signed_in() -> Actor | None:
     return None if session is None or session.must_change else session.actor
 
 
-def _first_start(engine) -> None:
-    st.markdown("#### 初始化：设置三位管理员（三权分立）")
-    st.caption("这是一个新的存储，还没有任何账号。请输入服务器启动时打印在控制台、并写在服务器 data/user/ "
-               "目录中的初始化码，并为系统管理员、安全管理员、审计管理员各设一个账号（三人不能相同）。")
+def _first_start(engine, missing: tuple[str, ...]) -> None:
+    if len(missing) == len(ADMIN_ROLES):
+        st.markdown("#### 初始化：设置三位管理员（三权分立）")
+        why = "这是一个新的存储，还没有任何账号。"
+    else:
+        st.markdown(f"#### 设置{'、'.join(missing)}（三权分立）")
+        why = f"这个存储来自较早的版本，还没有{'、'.join(missing)}账号（其余账号照常登录）。"
+    st.caption(f"{why}请输入服务器启动时打印在控制台、并写在服务器 data/user/ 目录中的初始化码，"
+               f"并为{'、'.join(missing)}各设一个账号（各管理员不能是同一人）。")
     with st.form("first_start"):
         code = st.text_input("初始化码", key="setup_code")
         entries = {}
-        for role in ADMIN_ROLES:
+        for role in missing:
             left, right = st.columns(2)
             name = left.text_input(f"{role}用户名", key=f"setup_{role}_name")
             password = right.text_input(f"{role}密码", type="password", key=f"setup_{role}_pw")
@@ -125,7 +130,7 @@ def _first_start(engine) -> None:
                 accounts.set_up_administrators(engine, code, entries, address=client_address(),
                                                policy=security_policy())
                 setup_code_path().unlink(missing_ok=True)   # used: no longer valid, no longer kept
-                st.success("已创建三位管理员，请登录。")
+                st.success(f"已创建{'、'.join(missing)}账号，请登录。")
             except (auth.AuthError, StoreError) as exc:
                 st.error(md_text(exc))
 
@@ -166,9 +171,11 @@ def sign_in_form(engine) -> Actor | None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice)
-    if not accounts.has_accounts(engine):
-        _first_start(engine)
-        return None
+    missing = accounts.missing_administrators(engine)
+    if missing:
+        _first_start(engine, missing)
+        if len(missing) == len(ADMIN_ROLES):
+            return None
     with st.form("sign_in"):
         st.markdown("#### 登录")
         username = st.text_input("用户名", key="login_user")

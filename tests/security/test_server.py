@@ -236,3 +236,23 @@ def test_no_password_reaches_the_server_log(guarded, browser):
     context.close()
     log = guarded.log.read_text(errors="replace")
     assert "Wrong-secret-4711" not in log and DEMO_PASSWORD not in log
+
+
+@pytest.mark.parametrize("user, role", [("admin", "系统管理员"), ("auditor", "审计管理员")])
+def test_signing_in_through_the_form_opens_that_roles_pages(guarded, browser, user, role):
+    """The sign-in page is replaced by the role's own navigation (a role without pages once
+    showed an empty page)."""
+    from demo.ledger import DEMO_PASSWORD
+    from ui.access import pages_for
+
+    context, page = _page(browser, guarded.url)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    nav.first.wait_for(timeout=60000)
+    expected = [spec.title for spec in pages_for(role)]
+    page.wait_for_function("(n) => document.querySelectorAll('[data-testid=\"stSidebarNav\"] a').length === n",
+                           arg=len(expected), timeout=30000)
+    assert [text.strip().split("\n")[-1] for text in nav.all_inner_texts()] == expected  # after the icon
+    context.close()

@@ -212,6 +212,37 @@ def test_a_new_store_has_no_accounts_and_asks_for_three_administrators(store_url
     engine.dispose()
 
 
+def test_a_store_from_before_the_three_roles_gets_its_missing_administrators(store_url):
+    """The first version had one 管理员 role: after the migration it is the 系统管理员, and the
+    安全管理员 and 审计管理员 are set up with a setup code while everyone else signs in as before."""
+    from store import migrations
+
+    engine = store.open_store(store_url)
+    with writing(engine) as conn:   # as the first version left it: migration 5 not yet applied
+        accounts.insert_user(conn, "admin", "Sys-pass-2026", role=ADMIN)
+        accounts.insert_user(conn, "li", PW, role=INSPECTOR)
+        conn.execute(sa.text("UPDATE users SET role = '管理员' WHERE username = 'admin'"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version >= 5"))
+    migrations.migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT role FROM users WHERE username = 'admin'")).scalar() == ADMIN
+    assert accounts.missing_administrators(engine) == (SECURITY, AUDITOR)
+    code = accounts.issue_setup_code(engine)
+    assert code is not None
+    accounts.sign_in(engine, "li", PW, now=time.time())     # business as usual meanwhile
+    with pytest.raises(auth.AuthError, match="安全管理员、审计管理员"):
+        accounts.set_up_administrators(engine, code, {ADMIN: ("x", "Sys-pass-2026"), SECURITY: ("s", "Sec-pass-2026"),
+                                                      AUDITOR: ("a", "Aud-pass-2026")})
+    with pytest.raises(auth.AuthError, match="已存在"):     # an existing name is not taken over
+        accounts.set_up_administrators(engine, code, {SECURITY: ("li", "Sec-pass-2026"),
+                                                      AUDITOR: ("a", "Aud-pass-2026")})
+    accounts.set_up_administrators(engine, code, {SECURITY: ("anquan", "Sec-pass-2026"), AUDITOR: ("shenji", "Aud-pass-2026")})
+    assert accounts.missing_administrators(engine) == ()
+    assert accounts.issue_setup_code(engine) is None
+    assert accounts.sign_in(engine, "anquan", "Sec-pass-2026", now=time.time()).actor.role == SECURITY
+    engine.dispose()
+
+
 def test_the_audit_log_is_append_only_in_the_database(engine):
     accounts.sign_in(engine, "li", PW, now=T)
     with pytest.raises(sa.exc.DBAPIError, match="只能追加"):

@@ -193,3 +193,21 @@ def test_everyone_changes_their_own_password(url):
     at.button(key="FormSubmitter:me_password-修改密码").click().run()
     assert "密码已修改" in _text(at)
     assert accounts.sign_in(store.open_store(url), "leader", "Another-pw-2026", now=time.time())
+
+
+def test_an_account_whose_role_has_no_page_is_told_so(url):
+    import sqlalchemy as sa
+
+    from store.db import writing
+
+    at = _dashboard()
+    sign_in_as(at, Actor("leader", LEADER))
+    engine = store.open_store(url)
+    with writing(engine) as conn:   # a role this version does not know (written by hand, say)
+        conn.execute(sa.text("UPDATE users SET role = '临时角色' WHERE username = 'leader'"))
+    engine.dispose()
+    at.session_state["session"] = accounts.Session(Actor("leader", "临时角色"), 0)
+    at.run()
+    assert not at.exception
+    assert any("没有可用的页面" in shown(e) and "临时角色" in shown(e) for e in at.error)
+    assert any(b.label == "退出登录" for b in at.button)
