@@ -32,6 +32,16 @@ ACTION_TITLES = {
     "import_rejected": "导入被拒绝", "inspection_record": "记录测评", "painting_record": "登记施划",
     "ledger_import": "导入问题台账", "inspection_import": "导入测评记录", "export": "导出数据",
     "audit_export": "导出审计日志", "audit_purge": "清理过期审计日志",
+    "layer_generate": "生成示范图层", "layer_build": "构建图层",
+}
+# What each key of an audit line's detail means, for the 审计管理员 reading it.
+DETAIL_TITLES = {
+    "version": "版本", "source": "来源", "added": "新增", "updated": "更新", "removed": "删除",
+    "retired_rows": "退役记录", "rows": "行数", "bays": "泊位", "before": "原值", "cases": "案件",
+    "created": "创建", "date": "日期", "deleted": "删除", "failures_cleared": "清除失败次数",
+    "file": "文件", "from": "原", "to": "新", "inspection": "测评", "kind": "类型", "name": "名称",
+    "reason": "原因", "record": "记录", "restored": "恢复自", "result": "结果", "role": "角色",
+    "saved": "保存", "unit": "单位", "wait_s": "等待秒数",
 }
 
 

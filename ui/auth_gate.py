@@ -130,9 +130,11 @@ def _first_start(engine, missing: tuple[str, ...]) -> None:
                 accounts.set_up_administrators(engine, code, entries, address=client_address(),
                                                policy=security_policy())
                 setup_code_path().unlink(missing_ok=True)   # used: no longer valid, no longer kept
-                st.success(f"已创建{'、'.join(missing)}账号，请登录。")
             except (auth.AuthError, StoreError) as exc:
                 st.error(md_text(exc))
+                return
+            st.session_state[NOTICE] = f"已创建{'、'.join(missing)}账号，请登录。"
+            st.rerun()   # the sign-in form now
 
 
 def _change_password_form(engine, session: accounts.Session) -> None:

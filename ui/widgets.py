@@ -59,8 +59,8 @@ def tiles_html(tiles: list[Tile]) -> str:
 
 def header_html(title: str, badge: str, as_of: str) -> str:
     badge_html = f'<span class="cc-badge">{html.escape(badge)}</span>' if badge else ""
-    return (f'<div class="cc-header"><h1>{html.escape(title)}</h1>{badge_html}'
-            f'<span class="cc-asof">数据截至 {html.escape(as_of)}</span></div>')
+    as_of_html = f'<span class="cc-asof">数据截至 {html.escape(as_of)}</span>' if as_of else ""
+    return f'<div class="cc-header"><h1>{html.escape(title)}</h1>{badge_html}{as_of_html}</div>'
 
 
 def _rate_color(rate: float) -> str:

@@ -8,6 +8,7 @@ only offers what the role can do.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo.permissions import allowed
@@ -36,7 +37,12 @@ def _attempt(done: str, change) -> None:
 
 
 def _users_table(users) -> None:
-    st.dataframe(users.rename(columns=USER_COLUMNS), hide_index=True, width="stretch",
+    shown = users.copy()
+    for flag in ("disabled", "must_change"):
+        shown[flag] = shown[flag].map(lambda v: "是" if bool(v) else "")
+    shown["unit"] = shown["unit"].fillna("")
+    shown["password_changed_at"] = pd.to_datetime(shown["password_changed_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    st.dataframe(shown.rename(columns=USER_COLUMNS), hide_index=True, width="stretch",
                  height=min(420, 40 + 35 * len(users)))
 
 

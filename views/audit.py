@@ -31,7 +31,9 @@ def _detail_text(detail: str) -> str:
         values = json.loads(detail or "{}")
     except ValueError:
         return str(detail)
-    return "；".join(f"{k}: {v}" for k, v in values.items()) if isinstance(values, dict) else str(values)
+    if not isinstance(values, dict):
+        return str(values)
+    return "；".join(f"{audit.DETAIL_TITLES.get(k, k)}：{v}" for k, v in values.items())
 
 
 def _audit_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def test_a_new_store_starts_with_the_three_administrators(tmp_path, monkeypatch)
         at.text_input(key=f"setup_{role}_name").input(name)
         at.text_input(key=f"setup_{role}_pw").input(f"Setup-{role}-2026")
     at.button(key="FormSubmitter:first_start-完成初始化").click().run()
-    assert "已创建三位管理员" in _text(at)
+    assert "已创建系统管理员、安全管理员、审计管理员账号" in _text(at) and _has(at, "login_user")
     assert sorted(accounts.read_users(engine, Actor("sys1", ADMIN))["username"]) == ["aud1", "sec1", "sys1"]
     at = _sign_in(_dashboard().run(), "sys1", f"Setup-{ADMIN}-2026")
     at.switch_page("views/accounts.py").run()
