@@ -6,7 +6,8 @@ Run with ``streamlit run server.py`` (``scripts/run.sh`` sets everything up firs
 import streamlit as st
 
 from ui.access import pages_for
-from ui.auth_gate import AUTO_RERUN, current_session, note_session, sign_in_form, sign_out_button
+from ui.auth_gate import (AUTO_RERUN, current_session, hand_over_cookie, note_session, sign_in_form,
+                          sign_out_button)
 from ui.data import engine
 from ui.widgets import md_text
 from ui.settings import sign_in_needed, sign_in_required
@@ -30,6 +31,7 @@ pages = [st.Page(s.file, title=s.title, icon=s.icon, url_path=s.url_path or None
 if not pages:
     pages = [st.Page(lambda: None, title="登录", icon=":material/login:", default=True)]
 navigation = st.navigation(pages)
+hand_over_cookie()   # after a sign-in or sign-out: the browser's remembered sign-in follows
 if role is not None and not specs:   # a role no page serves: say so rather than show nothing
     st.error(f"账号角色“{md_text(role)}”没有可用的页面，请联系安全管理员分配角色。")
     sign_out_button(session.actor)

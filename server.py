@@ -11,6 +11,9 @@ government network needs and Streamlit does not do by itself:
   or reports, when the dashboard needs sign-in), never beyond ``server.maxUploadSize`` held per
   session (older files of the session are dropped first) nor beyond a budget for the whole server;
 - a client's "clear cache" message, which would empty every user's caches, is ignored;
+- ``/_cc/session`` keeps a signed-in browser's token in an HttpOnly, SameSite=Strict cookie (set
+  only from this site's own pages), so a reload or a second tab stays signed in
+  (``store/web_sessions.py``);
 - on the first start of a store with no accounts, a one-time setup code for the three
   administrators is printed and written to ``data/user/first-admin-code.txt``.
 """
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parent
 LOG = logging.getLogger("chuangcheng.server")
 METRICS = "/_stcore/metrics"
 UPLOAD = "/_stcore/upload_file/"
+SESSION_COOKIE_PATH = "/_cc/session"   # POST a token: the browser keeps it (HttpOnly); DELETE: forgets it
 # Everything the pages load comes from this server; tiles of the two optional online basemaps
 # (天地图, 高德) are the only images from elsewhere, and only when a user picks them.
 TILE_HOSTS = "https://*.tianditu.gov.cn https://*.is.autonavi.com"
@@ -100,6 +104,45 @@ def _upload_refusal(scope) -> tuple[int, str] | None:
     return None
 
 
+def _same_origin(scope) -> bool:
+    headers = dict(scope.get("headers") or [])
+    origin = headers.get(b"origin", b"").decode("latin-1")
+    host = headers.get(b"host", b"").decode("latin-1")
+    return bool(origin and host) and origin.split("://", 1)[-1] == host
+
+
+async def _session_cookie(scope, receive, send) -> None:
+    """Set (POST, body = the token the page was handed after signing in) or clear (DELETE) the
+    sign-in cookie. Only from this site's own pages: a cross-site request is refused."""
+    from store.web_sessions import COOKIE
+
+    if not _same_origin(scope):
+        await _refuse(send, 403, "Forbidden")
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if len(body) > 256:
+            await _refuse(send, 413, "Too Large")
+            return
+        if not message.get("more_body"):
+            break
+    token = body.decode("ascii", "replace").strip()
+    if scope["method"] == "POST" and not (token and all(c.isalnum() or c in "-_" for c in token)):
+        await _refuse(send, 400, "Bad Request")
+        return
+    headers = dict(scope.get("headers") or [])
+    secure = scope.get("scheme") == "https" or headers.get(b"x-forwarded-proto", b"") == b"https"
+    base = scope["path"].rsplit(SESSION_COOKIE_PATH, 1)[0] or "/"
+    value = token if scope["method"] == "POST" else ""
+    cookie = (f"{COOKIE}={value}; Path={base}; HttpOnly; SameSite=Strict" + ("; Secure" if secure else "")
+              + ("" if value else "; Max-Age=0"))
+    await send({"type": "http.response.start", "status": 204,
+                "headers": [(b"set-cookie", cookie.encode("ascii")), (b"cache-control", b"no-store"), *HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
+
+
 class Guard:
     """The ASGI middleware described in the module docstring."""
 
@@ -113,6 +156,9 @@ class Guard:
         path = scope["path"]
         if path.rstrip("/").endswith(METRICS):
             await _refuse(send, 404, "Not Found")
+            return
+        if path.endswith(SESSION_COOKIE_PATH) and scope["method"] in ("POST", "DELETE"):
+            await _session_cookie(scope, receive, send)
             return
         if UPLOAD in path and scope["method"] == "PUT":
             refusal = _upload_refusal(scope)

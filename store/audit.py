@@ -32,7 +32,7 @@ ACTION_TITLES = {
     "import_rejected": "导入被拒绝", "inspection_record": "记录测评", "painting_record": "登记施划",
     "ledger_import": "导入问题台账", "inspection_import": "导入测评记录", "export": "导出数据",
     "audit_export": "导出审计日志", "audit_purge": "清理过期审计日志",
-    "layer_generate": "生成示范图层", "layer_build": "构建图层",
+    "layer_generate": "生成示范图层", "layer_build": "构建图层", "session_resume": "恢复登录（同一浏览器）",
 }
 # What each key of an audit line's detail means, for the 审计管理员 reading it.
 DETAIL_TITLES = {

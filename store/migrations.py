@@ -85,6 +85,16 @@ def _system_administrator(conn: sa.Connection) -> None:
     conn.execute(sa.text("UPDATE users SET role = '系统管理员' WHERE role = '管理员'"))
 
 
+def _web_sessions(conn: sa.Connection) -> None:
+    """A sign-in remembered by the browser (an HttpOnly cookie holding a random token; only the
+    token's hash is stored), so a reload or a second tab stays signed in."""
+    real = "DOUBLE PRECISION" if is_postgres(conn) else "DOUBLE"
+    conn.execute(sa.text(f"CREATE TABLE web_sessions (token_hash VARCHAR(64) PRIMARY KEY, "
+                         f"username TEXT NOT NULL, epoch INTEGER NOT NULL, created_at {real} NOT NULL, "
+                         f"last_seen {real} NOT NULL, address VARCHAR(64))"))
+    conn.execute(sa.text("CREATE INDEX web_sessions_user ON web_sessions(username)"))
+
+
 # (number, what it does, the change). Append only; never edit an applied migration.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "一张图：图层版本、台账、测评、施划记录、账号、审计", _initial),
@@ -92,6 +102,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (3, "审计日志只能追加：数据库拒绝修改记录、拒绝删除保留期内的记录", _audit_append_only),
     (4, "台账流转记录来源地址", _event_addresses),
     (5, "三权分立：原“管理员”账号成为系统管理员", _system_administrator),
+    (6, "浏览器记住登录：会话令牌（只存散列）", _web_sessions),
 ]
 
 

@@ -50,10 +50,11 @@ CLICK_FIRST_POINT_JS = """() => {
 def _zoom_in_and_click_a_point(page, frame):
     before = frame.evaluate(COUNT_FEATURES_JS)
     frame.evaluate("() => { window.map.setZoom(15.5, {animate: false}); return 0; }")
-    page.wait_for_timeout(800)
-    zoomed = frame.evaluate(COUNT_FEATURES_JS)  # 社区 and 网格 outlines appear
+    # 社区 and 网格 outlines appear once the zoom passes their threshold: wait for them, not a time.
+    frame.wait_for_function(f"() => ({COUNT_FEATURES_JS})() > {before + 1000}", timeout=15000)
+    zoomed = frame.evaluate(COUNT_FEATURES_JS)
     frame.evaluate(f"() => {{ window.map.fitBounds({FIT_DISTRICT_JS}, {{animate: false}}); return 0; }}")
-    page.wait_for_timeout(800)
+    frame.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(0))))")
     x, y, name = frame.evaluate(CLICK_FIRST_POINT_JS)
     frame_box = page.frame_locator("iframe").first.locator("body").bounding_box()
     page.mouse.click(frame_box["x"] + x, frame_box["y"] + y)

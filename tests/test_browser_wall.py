@@ -32,8 +32,9 @@ LAYOUT_JS = """() => {
 
 def _carousel_advances(page, frame):
     first = frame.evaluate("() => window.ccCarousel.index")
+    start = frame.evaluate("() => window.ccCarousel.cycles")
     frame.evaluate("() => { window.ccCarousel.setIntervalMs(300); return 0; }")
-    page.wait_for_timeout(1500)
+    frame.wait_for_function(f"() => window.ccCarousel.cycles >= {start + 3}", timeout=30000)
     state = frame.evaluate("() => ({index: window.ccCarousel.index, cycles: window.ccCarousel.cycles,"
                           " views: window.ccCarousel.views})")
     frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); return 0; }")

@@ -16,7 +16,7 @@ import time
 import streamlit as st
 
 from geo.workflow import ADMIN_ROLES, Actor
-from store import accounts, auth
+from store import accounts, auth, web_sessions
 from store.errors import StoreError
 from store.meta import read_meta
 from ui.settings import (client_address, peer_address, security_policy, setup_code_path, sso_header,
@@ -27,6 +27,9 @@ SESSION = "session"
 ACTIVITY = "_last_activity"
 AUTO_RERUN = "_auto_rerun"       # set by ui.data.live_refresh before it reruns the page
 NOTICE = "_sign_in_notice"
+TOKEN = "_web_token"             # this browser's remembered sign-in (store.web_sessions)
+TOKEN_SEEN = "_web_token_seen"   # when its activity was last written
+COOKIE_CHANGE = "_web_cookie"    # the cookie change the next run hands to the browser
 # Streamlit session id → the role signed in there, for the server's upload guard (server.py).
 SIGNED_IN: dict[str, str] = {}
 
@@ -70,8 +73,53 @@ def _sso_session(engine) -> accounts.Session | None:
     return session
 
 
+def _remember(engine, session: accounts.Session) -> None:
+    """Let this browser stay signed in across reloads and tabs (an HttpOnly cookie, server.py)."""
+    now = time.time()
+    token = web_sessions.remember(engine, session, now=now, idle_s=security_policy().idle_minutes * 60,
+                                  address=client_address())
+    st.session_state[TOKEN], st.session_state[TOKEN_SEEN] = token, now
+    st.session_state[COOKIE_CHANGE] = token
+
+
+def _recall(engine) -> accounts.Session | None:
+    """A sign-in this browser remembers (a reload, another tab), if it still holds."""
+    try:
+        token = st.context.cookies.get(web_sessions.COOKIE)
+    except Exception:  # no browser request behind this run (AppTest, bare mode)
+        return None
+    now = time.time()
+    session = web_sessions.recall(engine, token, now=now, idle_s=security_policy().idle_minutes * 60,
+                                  address=client_address())
+    if session is not None:
+        st.session_state[SESSION], st.session_state[ACTIVITY] = session, now
+        st.session_state[TOKEN], st.session_state[TOKEN_SEEN] = token, now
+    return session
+
+
+def hand_over_cookie() -> None:
+    """Give the browser the cookie change of the last sign-in or sign-out (a zero-height frame
+    posts it to this server's ``/_cc/session``; the page's own origin, so the cookie is ours)."""
+    import json
+
+    import streamlit.components.v1 as components
+
+    change = st.session_state.pop(COOKIE_CHANGE, None)
+    if change is None:
+        return
+    method = "POST" if change else "DELETE"
+    components.html(
+        "<script>fetch(new URL('_cc/session', document.baseURI), {method: %s, body: %s, "
+        "credentials: 'same-origin', headers: {'Content-Type': 'text/plain'}});</script>"
+        % (json.dumps(method), json.dumps(change)), height=0)
+
+
 def sign_out(engine, reason: str = "") -> None:
     session = st.session_state.pop(SESSION, None)
+    token = st.session_state.pop(TOKEN, None)
+    if token:
+        web_sessions.forget(engine, token)
+        st.session_state[COOKIE_CHANGE] = ""
     if session is not None:
         accounts.record_sign_out(engine, session.actor, address=client_address(), reason=reason)
     if reason:
@@ -85,10 +133,17 @@ def current_session(engine, *, touch: bool = False) -> accounts.Session | None:
     run is a page's automatic refresh), so it restarts the idle clock."""
     session = st.session_state.get(SESSION)
     if session is None:
-        return None
+        return _recall(engine)
     now = time.time()
     idle_s = security_policy().idle_minutes * 60
-    last = st.session_state.get(ACTIVITY, now)
+    token = st.session_state.get(TOKEN)
+    seen_s = web_sessions.last_seen(engine, token) if token else None
+    if token and seen_s is None:
+        st.session_state.pop(TOKEN, None)   # signed out in another tab of this browser
+        sign_out(engine, "已在本浏览器的其他标签页退出登录，请重新登录。")
+        return None
+    # Idle means idle in every tab of this browser: another tab's activity counts.
+    last = max(st.session_state.get(ACTIVITY, now), seen_s or 0.0)
     if idle_s and now - last > idle_s:
         sign_out(engine, f"已超过 {security_policy().idle_minutes:.0f} 分钟没有操作，已自动退出，请重新登录。")
         return None
@@ -98,6 +153,8 @@ def current_session(engine, *, touch: bool = False) -> accounts.Session | None:
         return None
     if touch:
         st.session_state[ACTIVITY] = now
+        st.session_state[TOKEN_SEEN] = web_sessions.seen(engine, st.session_state.get(TOKEN), now=now,
+                                                         last_written=st.session_state.get(TOKEN_SEEN, 0.0))
     st.session_state[SESSION] = fresh
     return fresh
 
@@ -152,6 +209,7 @@ def _change_password_form(engine, session: accounts.Session) -> None:
                 accounts.change_password(engine, session.actor.username, old, new, address=client_address(),
                                          policy=security_policy())
                 st.session_state[SESSION] = accounts.Session(session.actor, session.epoch)
+                _remember(engine, st.session_state[SESSION])
                 st.rerun()
             except auth.AuthError as exc:
                 st.error(md_text(exc))
@@ -188,6 +246,8 @@ def sign_in_form(engine) -> Actor | None:
                                            policy=security_policy())
                 st.session_state[SESSION] = session
                 st.session_state[ACTIVITY] = time.time()
+                if not session.must_change:
+                    _remember(engine, session)
                 st.rerun()
             except auth.AuthError as exc:
                 st.error(md_text(exc))

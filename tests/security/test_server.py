@@ -256,3 +256,45 @@ def test_signing_in_through_the_form_opens_that_roles_pages(guarded, browser, us
                            arg=len(expected), timeout=30000)
     assert [text.strip().split("\n")[-1] for text in nav.all_inner_texts()] == expected  # after the icon
     context.close()
+
+
+def _nav_titles(page) -> list[str]:
+    return [t.strip().split("\n")[-1] for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+
+
+def test_a_reload_or_a_second_tab_stays_signed_in_until_sign_out(guarded, browser):
+    """The browser remembers the sign-in in an HttpOnly, SameSite=Strict cookie; signing out
+    ends it for every tab of that browser."""
+    from demo.ledger import DEMO_PASSWORD
+
+    context, page = _page(browser, guarded.url)
+    page.get_by_label("用户名", exact=True).fill("leader")
+    page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.locator('[data-testid="stSidebarNav"] a').first.wait_for(timeout=60000)
+    deadline = time.monotonic() + 30
+    while not [c for c in context.cookies() if c["name"] == "cc_session"]:
+        assert time.monotonic() < deadline, "the browser was never given the sign-in cookie"
+        time.sleep(0.2)
+    cookie = next(c for c in context.cookies() if c["name"] == "cc_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("cc_session") < 0      # out of reach of scripts
+    for view in (page, context.new_page()):                              # a reload, a second tab
+        view.goto(guarded.url + "me", wait_until="domcontentloaded")
+        view.get_by_role("button", name="退出登录").wait_for(timeout=60000)
+        assert "我的账号" in _nav_titles(view) and view.get_by_label("密码", exact=True).count() == 0
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60000)
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60000)      # asked again
+    context.close()
+
+
+def test_the_sign_in_cookie_cannot_be_planted_from_another_site(guarded):
+    status = _status(guarded.url + "_cc/session", method="POST", data=b"attacker-token",
+                     headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+    assert status[0] == 403 and "set-cookie" not in {k.lower() for k in status[1]}
+    host = guarded.url.split("://", 1)[1].rstrip("/")
+    status = _status(guarded.url + "_cc/session", method="POST", data=b"bad token!",
+                     headers={"Origin": f"http://{host}", "Content-Type": "text/plain"})
+    assert status[0] == 400

@@ -116,10 +116,26 @@ def test_a_reset_password_must_be_changed_at_the_next_sign_in(url):
     assert accounts.sign_in(engine, "inspector", "Brand-new-2026", now=time.time()).must_change == ""
 
 
+def _age_remembered_sign_ins(url, username, seconds):
+    import sqlalchemy as sa
+
+    from store.db import writing
+
+    engine = store.open_store(url)
+    with writing(engine) as conn:
+        conn.execute(sa.text("UPDATE web_sessions SET last_seen = last_seen - :s WHERE username = :u"),
+                     {"s": seconds, "u": username})
+    engine.dispose()
+
+
 def test_an_idle_session_is_signed_out(url):
     at = _sign_in(_dashboard().run(), "leader")
     assert not _has(at, "login_user")
     at.session_state["_last_activity"] = time.time() - 16 * 60
+    at.run()
+    assert not _has(at, "login_user")     # the browser's remembered sign-in was active a moment ago
+    at.session_state["_last_activity"] = time.time() - 16 * 60
+    _age_remembered_sign_ins(url, "leader", 16 * 60)   # and now idle in every tab too
     at.run()
     assert "15 分钟没有操作" in _text(at) and _has(at, "login_user")
     log = audit.read_audit(store.open_store(url), who="leader")
