@@ -65,13 +65,18 @@ def breakdown_text(counts: dict[str, int], labels: dict[str, str] | None = None)
     return " · ".join(f"{labels.get(k, k)} {v:,}" for k, v in counts.items() if k != UNCLASSIFIED or v)
 
 
+TIE_RULE = "达标率高者在前；达标率相同时未整改问题少者在前；仍相同则并列同一名次"
+
+
 def area_ranking(points: pd.DataFrame, cases: pd.DataFrame, areas: pd.DataFrame, *,
-                 code_col: str, name_col: str) -> pd.DataFrame:
+                 code_col: str, name_col: str, min_measured: int = 1) -> pd.DataFrame:
     """Areas (区, 街道, 社区 or 网格: ``code_col``/``name_col``) ranked by 达标率, best first.
 
     Columns: rank, code, name, measured, passed, pass_rate (0–1, NaN when no point was
-    inspected), open_problems (open ledger cases located in the area). Ties in rate rank by fewer
-    open problems, then code. Areas with no inspected point come last, unranked.
+    inspected), open_problems (open ledger cases located in the area). Only areas with at least
+    ``min_measured`` inspected points are ranked (one point would put an area at 0 % or 100 %);
+    the others follow, unranked, those with some inspections first. Ties follow ``TIE_RULE``:
+    equal 达标率 and equal open problems share a rank (1, 2, 2, 4).
     """
     result = points["latest_result"]
     per = pd.DataFrame({
@@ -87,9 +92,45 @@ def area_ranking(points: pd.DataFrame, cases: pd.DataFrame, areas: pd.DataFrame,
     table["pass_rate"] = np.where(table["measured"] > 0,
                                   table["passed"] / table["measured"].where(table["measured"] > 0, 1),
                                   np.nan)
-    table = table.reset_index().sort_values(
-        ["pass_rate", "open_problems", "code"], ascending=[False, True, True], na_position="last")
-    ranked = table["pass_rate"].notna()
+    table = table.reset_index()
+    table["_group"] = np.where(table["measured"] >= max(int(min_measured), 1), 0,
+                               np.where(table["measured"] > 0, 1, 2))
+    table = table.sort_values(["_group", "pass_rate", "open_problems", "code"],
+                              ascending=[True, False, True, True], na_position="last").reset_index(drop=True)
+    ranked = table["_group"] == 0
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    table.loc[ranked, "rank"] = np.arange(1, ranked.sum() + 1)
-    return table[["rank", "code", "name", "measured", "passed", "pass_rate", "open_problems"]].reset_index(drop=True)
+    key = list(zip(table.loc[ranked, "pass_rate"], table.loc[ranked, "open_problems"]))
+    # Competition ranking: a row's rank is one more than the number of rows strictly ahead of it.
+    first_at = {}
+    for position, k in enumerate(key):
+        first_at.setdefault(k, position + 1)
+    table.loc[ranked, "rank"] = [first_at[k] for k in key]
+    return table[["rank", "code", "name", "measured", "passed", "pass_rate", "open_problems"]]
+
+
+def podium_size(n_ranked: int) -> int:
+    """How many go on the 红榜 and on the 黑榜: three each from nine ranked areas up, else
+    "一红一黑" (one each)."""
+    return 3 if n_ranked >= 9 else 1 if n_ranked >= 2 else 0
+
+
+def podium_tags(table: pd.DataFrame, podium: int | None = None) -> pd.Series:
+    """"红榜", "黑榜" or "" for each row of an ``area_ranking`` table.
+
+    红榜: rank ≤ ``podium``; 黑榜: at most ``podium`` places from the bottom, counted the same way
+    (ties share the place) and never an area tied with, or ranked as, a 红榜 area — so a tie is
+    never split between the two lists. ``podium`` defaults to :func:`podium_size`.
+    """
+    ranks = table["rank"]
+    ranked = ranks.notna()
+    n = int(ranked.sum())
+    podium = podium_size(n) if podium is None else podium
+    tags = pd.Series("", index=table.index, dtype=object)
+    if n == 0 or podium <= 0:
+        return tags
+    r = ranks[ranked].astype(int)
+    # Places from the bottom: one more than the number of rows strictly behind (ranked worse).
+    from_bottom = r.map(lambda value: int((r > value).sum()) + 1)
+    tags[r.index[r <= podium]] = "红榜"
+    tags[r.index[(r > podium) & (from_bottom <= podium)]] = "黑榜"
+    return tags

@@ -24,7 +24,7 @@ OVERRIDE_PATH = PROJECT_ROOT / "data" / "standards_override.csv"
 OVERRIDE_ENV = "CHUANGCHENG_STANDARDS_OVERRIDE"
 COLUMNS = ("key", "what_zh", "value", "unit", "standard", "clause", "status", "note")
 STATUSES = {"verified": "已核对原文", "secondary": "转引", "unverified": "未核对", "city": "本市规定",
-            "user": "用户自定义"}
+            "user": "用户自定义", "convention": "无国家标准"}
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,14 @@ def load_thresholds():
     return load_standards()
 
 
+def ranking_min_measured() -> tuple[int, str]:
+    """(points, source) an area needs inspected to enter a 红黑榜 ranking (``data/standards.csv``)."""
+    from geo.standards import threshold
+
+    rule = threshold(load_thresholds(), "ranking_min_measured")
+    return int(rule.value), rule.source_text()
+
+
 def live_refresh(interval_s: float = REFRESH_S) -> None:
     """Rerun this page within ``interval_s`` of any change to the store (by anyone).
 

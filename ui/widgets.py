@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo import kpi
+
 PAGE_CSS = """
 <style>
 .block-container { padding-top: 1.2rem; padding-bottom: 0.5rem; max-width: 100%; }
@@ -33,6 +35,7 @@ PAGE_CSS = """
 .cc-tag { font-size: 12px; border-radius: 4px; padding: 0 5px; color: #fff; }
 .cc-tag.red { background: #c62828; }
 .cc-tag.black { background: #212121; }
+.cc-tag.few { background: #9e9e9e; }
 </style>
 """
 
@@ -67,44 +70,34 @@ def _rate_color(rate: float) -> str:
     return "#1a9850" if rate >= 0.8 else "#fdae61" if rate >= 0.6 else "#d73027"
 
 
-def podium_size(n_ranked: int) -> int:
-    """How many go on the 红榜 and on the 黑榜: three each from nine ranked areas up, else
-    "一红一黑" (one each), so the two lists never share an area."""
-    return 3 if n_ranked >= 9 else 1 if n_ranked >= 2 else 0
-
-
 def ranking_html(table: pd.DataFrame, *, level_title: str = "街道", selected_code: str | None = None,
-                 podium: int | None = None, podium_only: bool = False) -> str:
-    """An area ranking by 达标率 (``geo.kpi.area_ranking``): 红榜 (best ``podium``) and 黑榜
-    (worst ``podium``) tagged; ``podium`` defaults to :func:`podium_size`.
+                 podium: int | None = None, podium_only: bool = False, min_measured: int = 1) -> str:
+    """An area ranking by 达标率 (``geo.kpi.area_ranking``) with its 红榜/黑榜 tags
+    (``geo.kpi.podium_tags``); areas inspected at fewer than ``min_measured`` points are marked.
 
-    ``podium_only`` keeps just those rows (the wall screen's compact 红黑榜).
+    ``podium_only`` keeps just the tagged rows (the wall screen's compact 红黑榜).
     """
-    ranked = table[table["rank"].notna()]
-    n_ranked = len(ranked)
-    podium = podium_size(n_ranked) if podium is None else podium
+    tags = kpi.podium_tags(table, podium)
     rows = []
-    for row in table.itertuples(index=False):
-        if podium_only and (pd.isna(row.rank) or podium < row.rank <= n_ranked - podium):
+    for (_, row), tag in zip(table.iterrows(), tags):
+        if podium_only and not tag:
             continue
-        tag = ""
-        if pd.notna(row.rank):
-            if row.rank <= podium:
-                tag = '<span class="cc-tag red">红榜</span>'
-            elif n_ranked >= 2 * podium and row.rank > n_ranked - podium:
-                tag = '<span class="cc-tag black">黑榜</span>'
-        if pd.isna(row.pass_rate):
+        tag_html = {"红榜": '<span class="cc-tag red">红榜</span>',
+                    "黑榜": '<span class="cc-tag black">黑榜</span>'}.get(tag, "")
+        if pd.isna(row["rank"]) and row["measured"] > 0:
+            tag_html = f'<span class="cc-tag few" title="已测评点位少于 {min_measured} 个，不参与排名">样本不足</span>'
+        if pd.isna(row["pass_rate"]):
             rate_cell = "无测评"
         else:
-            pct = row.pass_rate * 100
+            pct = row["pass_rate"] * 100
             rate_cell = (f'<span class="cc-bar"><span style="width:{pct:.0f}%;background:'
-                         f'{_rate_color(row.pass_rate)}"></span></span>{pct:.1f}%')
-        cls = ' class="cc-sel"' if row.code == selected_code else ""
-        rank_text = "—" if pd.isna(row.rank) else str(int(row.rank))
+                         f'{_rate_color(row["pass_rate"])}"></span></span>{pct:.1f}%')
+        cls = ' class="cc-sel"' if row["code"] == selected_code else ""
+        rank_text = "—" if pd.isna(row["rank"]) else str(int(row["rank"]))
         rows.append(
-            f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row.name))} {tag}</td>"
-            f"<td>{rate_cell}</td><td>{int(row.passed)}/{int(row.measured)}</td>"
-            f"<td>{int(row.open_problems)}</td></tr>")
+            f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row['name']))} {tag_html}</td>"
+            f"<td>{rate_cell}</td><td>{int(row['passed'])}/{int(row['measured'])}</td>"
+            f"<td>{int(row['open_problems'])}</td></tr>")
     return (f'<table class="cc-rank"><thead><tr><th>名次</th><th>{html.escape(level_title)}</th><th>达标率</th>'
             '<th>达标/已测</th><th>未整改</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 

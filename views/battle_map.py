@@ -16,7 +16,7 @@ from layers.battle_map import (MISSION_LAYERS, MapRequest, area_title, build_bat
                                generated_note)
 from layers.tiles import BASEMAPS, display_to_wgs84
 from ui.controls import area_control, date_control
-from ui.data import live_refresh, load_city
+from ui.data import live_refresh, load_city, ranking_min_measured
 from ui.settings import tianditu_key
 from ui.widgets import PAGE_CSS, Tile, header_html, md_text, ranking_html, tiles_html
 
@@ -114,11 +114,13 @@ def _ranking(city, data, area: AreaFilter) -> None:
     level, code_col, name_col, frame = child
     title = LEVEL_TITLES[level]
     st.markdown(f"#### {md_text(area_title(city.frames, city.meta, area))} · {title}测评达标率排名")
+    min_measured, source = ranking_min_measured()
     table = kpi.area_ranking(data["inspection_points"], data["cases"], data[frame], code_col=code_col,
-                             name_col=name_col)
-    st.markdown(ranking_html(table, level_title=title), unsafe_allow_html=True)
-    st.caption("达标率 = 达标点位 / 已测评点位（不含未测评）；未整改 = 问题台账中在办的案件。"
-               "参与排名的单位不少于 9 个时红榜、黑榜各 3 名，否则一红一黑。")
+                             name_col=name_col, min_measured=min_measured)
+    st.markdown(ranking_html(table, level_title=title, min_measured=min_measured), unsafe_allow_html=True)
+    st.caption(f"达标率 = 达标点位 / 已测评点位（不含未测评）；未整改 = 问题台账中在办的案件。"
+               f"已测评点位不少于 {min_measured} 个的单位参与排名（{source}）；{kpi.TIE_RULE}。"
+               "参与排名的单位不少于 9 个时红榜、黑榜各 3 名，否则一红一黑；并列者不会同时上红榜和黑榜。")
 
 
 def render() -> None:

@@ -11,7 +11,7 @@ from geo.areas import AreaFilter, filter_area
 from layers.battle_map import MISSION_LAYERS, area_outline, area_title
 from layers.poster import FontMissingError, PosterSpec, progress_chart, ranking_chart, render_poster, to_bytes
 from ui.controls import area_control
-from ui.data import data_version, live_refresh, load_city
+from ui.data import data_version, live_refresh, load_city, ranking_min_measured
 from ui.exports import download
 from ui.widgets import PAGE_CSS, header_html, md_text
 
@@ -83,7 +83,8 @@ def render() -> None:
     progress = city["progress"]
     note = f"{_source_note(meta)} · 数据截至 {state.as_of:%Y-%m-%d %H:%M}"
     ranking = kpi.area_ranking(city["inspection_points"], city["cases"], city["districts"],
-                               code_col="district_code", name_col="district_name")
+                               code_col="district_code", name_col="district_name",
+                               min_measured=ranking_min_measured()[0])
     charts = {
         "施划停车位累计": lambda: progress_chart(progress, "parking_progress", title="施划停车位累计（个）", note=note),
         "问题发现与办结累计": lambda: progress_chart(progress, "problems", title="问题发现与办结累计（件）", note=note),

@@ -12,7 +12,8 @@ from geo.lifecircle import CoverageRequest, analyse
 from geo.wallscreen import load_wall_config
 from layers.battle_map import generated_note
 from layers.wall_map import CoverageTheme, build_wall_map
-from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds
+from ui.data import (data_version, live_refresh, load_city, load_network, load_thresholds,
+                     ranking_min_measured)
 from ui.svgcharts import Series, line_chart_svg
 from ui.widgets import ranking_html
 
@@ -138,11 +139,12 @@ def render() -> None:
     def side_panel() -> None:
         fresh = load_city(day)  # cached per store version: a commit anywhere is picked up here
         frames = fresh.frames
+        min_measured, _ = ranking_min_measured()
         ranking = kpi.area_ranking(frames["inspection_points"], frames["cases"], frames["districts"],
-                                   code_col="district_code", name_col="district_name")
+                                   code_col="district_code", name_col="district_name", min_measured=min_measured)
         st.markdown(f'<div class="cc-wpanel">{_figures(frames, frames["progress"], config.figures)}'
                     f'<h3>各区测评达标率 红黑榜</h3>'
-                    f'{ranking_html(ranking, level_title="区", podium_only=True)}'
+                    f'{ranking_html(ranking, level_title="区", podium_only=True, min_measured=min_measured)}'
                     f'{_charts(frames["progress"], config.charts)}</div>', unsafe_allow_html=True)
 
     with side_col:

@@ -73,3 +73,45 @@ def test_street_ranking_ties_break_on_fewer_open_problems():
                            "open_problems": [0, 0]})
     table = _ranking(points, streets=STREETS.iloc[:2])
     assert table["code"].tolist() == ["002", "001"]  # equal rates; 002 has 1 open case, 001 has 2
+
+
+def _areas(results: dict[str, list[str]]):
+    """Areas named by code, each with its points' latest results; no cases."""
+    codes = list(results)
+    points = pd.DataFrame([(code, r) for code, rs in results.items() for r in rs],
+                          columns=["street_code", "latest_result"])
+    streets = pd.DataFrame({"street_code": codes, "street_name": codes})
+    cases = pd.DataFrame({"street_code": pd.Series(dtype=str), "state": pd.Series(dtype=str)})
+    return points, cases, streets
+
+
+def test_an_area_with_too_few_inspections_is_not_ranked():
+    # A: 1 of 1 (100 %), B: 3 of 4, C: 1 of 3, D: none — hand-computed, minimum 3 points.
+    points, cases, streets = _areas({"A": ["达标"], "B": ["达标", "达标", "达标", "不达标"],
+                                     "C": ["达标", "不达标", "不达标"], "D": ["未测评"]})
+    table = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name", min_measured=3)
+    assert table["code"].tolist() == ["B", "C", "A", "D"]
+    assert table["rank"].tolist()[:2] == [1, 2] and table["rank"].isna().tolist() == [False, False, True, True]
+    assert kpi.podium_tags(table).tolist() == ["红榜", "黑榜", "", ""]
+    loose = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name")
+    assert loose["code"].tolist()[:3] == ["A", "B", "C"]          # without the minimum A would top it
+
+
+def test_ties_share_a_rank_and_are_never_split_between_red_and_black():
+    points, cases, streets = _areas({"A": ["达标", "达标"], "B": ["达标", "达标"]})
+    table = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name")
+    assert table["rank"].tolist() == [1, 1]
+    assert kpi.podium_tags(table).tolist() == ["红榜", "红榜"]    # one tie: no 黑榜 at all
+
+
+def test_podium_of_three_with_ties_at_both_ends():
+    # Ten areas by pass rate (2 points each → 100 %, 50 % or 0 %):
+    # 100 %: A B C D (tied 1st) · 50 %: E F G · 0 %: H I J (tied 8th).
+    full, half, none = ["达标", "达标"], ["达标", "不达标"], ["不达标", "不达标"]
+    results = {**{c: full for c in "ABCD"}, **{c: half for c in "EFG"}, **{c: none for c in "HIJ"}}
+    table = kpi.area_ranking(*_areas(results), code_col="street_code", name_col="street_name")
+    assert table["rank"].tolist() == [1, 1, 1, 1, 5, 5, 5, 8, 8, 8]
+    tags = dict(zip(table["code"], kpi.podium_tags(table)))
+    assert [c for c, t in tags.items() if t == "红榜"] == list("ABCD")    # a tie on the podium all goes up
+    assert [c for c, t in tags.items() if t == "黑榜"] == list("HIJ")
+    assert kpi.podium_size(10) == 3 and kpi.podium_size(8) == 1 and kpi.podium_size(1) == 0
