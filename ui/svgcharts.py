@@ -22,6 +22,12 @@ class Series:
     color: str
 
 
+def day_label(value) -> str:
+    """"6月4日": a date axis label as Chinese readers write it."""
+    day = pd.Timestamp(value)
+    return f"{day.month}月{day.day}日"
+
+
 def line_chart_svg(title: str, dates: pd.Series, series: list[Series], *, unit: str = "",
                    dark: bool = True) -> str:
     """A line chart of cumulative counts over dates, with the last values labelled."""
@@ -40,9 +46,10 @@ def line_chart_svg(title: str, dates: pd.Series, series: list[Series], *, unit: 
         parts.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{grid}"/>')
         parts.append(f'<text x="{PAD_L - 6}" y="{y(v) + 4:.1f}" fill="{fg}" font-size="12" '
                      f'text-anchor="end">{v:,.0f}</text>')
-    for i in (0, n // 2, n - 1):
+    # The first and last labels align to their ends so that neither runs off the chart.
+    for i, anchor in ((0, "start"), (n // 2, "middle"), (n - 1, "end")):
         parts.append(f'<text x="{x(i):.1f}" y="{H - 12}" fill="{fg}" font-size="12" '
-                     f'text-anchor="middle">{html.escape(str(dates.iloc[i])[5:])}</text>')
+                     f'text-anchor="{anchor}">{html.escape(day_label(dates.iloc[i]))}</text>')
     for j, s in enumerate(series):
         pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{s.color}" stroke-width="3"/>')

@@ -36,6 +36,7 @@ from ui.data import engine as store_engine
 from ui.data import live_refresh, load_city
 from ui.exports import download
 from ui.settings import client_address, store_url
+from ui.svgcharts import Series, line_chart_svg
 from ui.uploads import UPLOAD_HELP, saved_upload
 from ui.widgets import PAGE_CSS, Tile, flash, header_html, md_text, show_flashes, tiles_html
 
@@ -201,6 +202,23 @@ def _report_tab(engine, actor, city):
     st.rerun()
 
 
+BY_TITLES = {"unit": "责任单位", "district_code": "区划代码", "street_code": "街道代码",
+             "community_code": "社区代码", "grid_code": "网格代码"}
+
+
+def _figures_table(where, table, by: str) -> None:
+    """The figures per unit as people read them: Chinese headers, rates in % and days with one
+    decimal (the values stay numbers, so the columns still sort)."""
+    shown = table.rename(columns={by: BY_TITLES.get(by, by)})
+    for rate in ("结案率", "按期结案率"):
+        if rate in shown:
+            shown[rate] = shown[rate] * 100
+    percent = st.column_config.NumberColumn(format="%.1f%%")
+    where.dataframe(shown, hide_index=True, width="stretch",
+                    column_config={"结案率": percent, "按期结案率": percent,
+                                   "平均处置天数": st.column_config.NumberColumn(format="%.1f")})
+
+
 def _stats_tab(cases, city, as_of):
     period = st.date_input("统计时段（按上报时间）", value=(as_of.date() - timedelta(days=60), as_of.date()),
                            key="led_period", format="YYYY-MM-DD")
@@ -219,14 +237,17 @@ def _stats_tab(cases, city, as_of):
     red, black = kpi.red_black(table)
     left, right = st.columns(2)
     left.markdown("**红榜（按期结案率最高）**")
-    left.dataframe(red, hide_index=True, width="stretch")
+    _figures_table(left, red, by)
     right.markdown("**黑榜（按期结案率最低）**")
-    right.dataframe(black, hide_index=True, width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch")
+    _figures_table(right, black, by)
+    _figures_table(st, table, by)
     progress = city["progress"]
-    st.markdown("**进度：累计发现与办结（件）**")
-    st.line_chart(progress.rename(columns={"problems_found": "累计发现", "problems_closed": "累计办结"})
-                  .set_index("date")[["累计发现", "累计办结"]], height=260)
+    if progress.empty:
+        return
+    chart = line_chart_svg("进度：累计发现与办结（件）", progress["date"], [
+        Series("累计发现", progress["problems_found"].to_numpy(), "#c62828"),
+        Series("累计办结", progress["problems_closed"].to_numpy(), "#2e7d32")], dark=False)
+    st.markdown(f'<div style="max-width:720px">{chart}</div>', unsafe_allow_html=True)
 
 
 def _import_tab(engine, actor, city):
