@@ -58,3 +58,13 @@ def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
     if labels:
         NameLabels(labels, css_class="cc-label-district").add_to(group)
     return group
+
+
+def roads_fallback_group(roads: gpd.GeoDataFrame, *, shift: DisplayShift | None = None) -> folium.FeatureGroup:
+    """The offline basemap's roads, defined in the page but not shown: an online basemap whose
+    tiles cannot load falls back to them (``layers.tiles.fall_back_when_tiles_fail``)."""
+    group = folium.FeatureGroup(name=f"{TITLE}（备用）", show=False, control=False)
+    if len(roads):
+        folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
+                       style_function=_road_style, interactive=False).add_to(group)
+    return group

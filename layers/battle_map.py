@@ -17,7 +17,7 @@ from layers.assets import assert_offline, new_map
 from layers.controls import MetricScale, legend_control, title_control
 from layers.export import ExportControl, NorthArrow
 from layers.style import map_css
-from layers.tiles import BASEMAPS, add_tiles
+from layers.tiles import BASEMAPS, add_tiles, fall_back_when_tiles_fail
 
 # Switchable mission layers, in drawing order (bottom to top), with their Chinese titles.
 MISSION_LAYERS: dict[str, str] = {
@@ -98,6 +98,8 @@ def build_battle_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str],
     basemap.to_feature_group(city["admin_boundaries"], None if chosen.online else city["roads"],
                              focus_adcodes=focus, shift=shift,
                              fill_districts=not chosen.online).add_to(fmap)
+    if chosen.online:
+        fall_back_when_tiles_fail(fmap, basemap.roads_fallback_group(city["roads"], shift=shift))
 
     sections = []
     if grids.KEY in request.layers:

@@ -77,6 +77,8 @@ MAP_CSS = f"""
 .leaflet-popup-content table th {{ text-align: left; padding-right: 8px; color: #52606d; }}
 .leaflet-control-layers {{ font-size: 14px; }}
 .cc-north {{ background: rgba(255,255,255,0.85); border-radius: 4px; padding: 2px 4px; }}
+.cc-tiles-failed {{ background: #fff3e0; color: #8d3b00; border: 1px solid #ffb74d; border-radius: 4px;
+  padding: 6px 10px; font-size: 14px; font-weight: 600; max-width: 360px; }}
 .cc-export a.cc-export-btn {{ width: auto; padding: 0 8px; font-size: 13px; font-weight: 600;
   font-family: {FONT_STACK}; white-space: nowrap; }}
 </style>

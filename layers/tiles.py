@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 
 from geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 
@@ -58,22 +60,86 @@ def validate_tianditu_key(key: str | None) -> str:
 
 
 def add_tiles(fmap: folium.Map, basemap_key: str, *, tianditu_key: str | None = None) -> Basemap:
-    """Add the tile layers of an online basemap (nothing for the offline one)."""
+    """Add the tile layers of an online basemap (nothing for the offline one); they are kept on
+    the map as ``fmap.cc_tile_layers`` for :func:`fall_back_when_tiles_fail`."""
     try:
         basemap = BASEMAPS[basemap_key]
     except KeyError:
         raise BasemapConfigError(f"未知底图 “{basemap_key}”，可选：{', '.join(BASEMAPS)}。") from None
+    tiles: list[folium.TileLayer] = []
     if basemap_key.startswith("tianditu"):
         key = validate_tianditu_key(tianditu_key)
         base, labels = ("vec_w", "cva_w") if basemap_key == "tianditu_vec" else ("img_w", "cia_w")
         for layer, overlay in ((base, False), (labels, True)):
-            folium.TileLayer(tiles=_TIANDITU_URL.format(s="{s}", layer=layer, key=key),
-                             attr="天地图", name=f"{basemap.title}（{layer}）", subdomains="01234567",
-                             max_zoom=18, overlay=overlay, control=False).add_to(fmap)
+            tiles.append(folium.TileLayer(tiles=_TIANDITU_URL.format(s="{s}", layer=layer, key=key),
+                                          attr="天地图", name=f"{basemap.title}（{layer}）", subdomains="01234567",
+                                          max_zoom=18, overlay=overlay, control=False))
     elif basemap_key == "gaode":
-        folium.TileLayer(tiles=_GAODE_URL, attr="高德地图", name=basemap.title, subdomains="1234",
-                         max_zoom=18, control=False).add_to(fmap)
+        tiles.append(folium.TileLayer(tiles=_GAODE_URL, attr="高德地图", name=basemap.title, subdomains="1234",
+                                      max_zoom=18, control=False))
+    for layer in tiles:
+        layer.add_to(fmap)
+    fmap.cc_tile_layers = tiles
     return basemap
+
+
+# Tiles that fail (no route to the tile host, a blocked domain) leave a grey map with no word.
+# After a few failures and no successes the page removes the online layers, shows the offline
+# roads kept in the page, and says so on the map.
+FAILED_TILES_BEFORE_FALLBACK = 4
+FAILED_NOTE = "在线底图无法加载（网络不通或被拦截），已改用离线矢量底图。"
+
+
+class TileFallback(MacroElement):
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var tiles = [{% for name in this.tile_names %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}];
+            var fallback = {{ this.fallback_name }};
+            var failed = 0, loaded = 0, done = false;
+            window.ccBasemapFallback = {failed: false};
+            function fallBack() {
+                if (done) return;
+                done = true;
+                tiles.forEach(function (t) { map.removeLayer(t); });
+                fallback.addTo(map);
+                var note = L.control({position: "bottomleft"});
+                note.onAdd = function () {
+                    var div = L.DomUtil.create("div", "cc-tiles-failed");
+                    div.textContent = {{ this.note|tojson }};
+                    return div;
+                };
+                note.addTo(map);
+                window.ccBasemapFallback = {failed: true, errors: failed};
+            }
+            tiles.forEach(function (t) {
+                t.on("tileload", function () { loaded += 1; });
+                t.on("tileerror", function () {
+                    failed += 1;
+                    if (failed >= {{ this.threshold }} && loaded === 0) fallBack();
+                });
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tile_names: list[str], fallback_name: str) -> None:
+        super().__init__()
+        self._name = "TileFallback"
+        self.tile_names = tile_names
+        self.fallback_name = fallback_name
+        self.note = FAILED_NOTE
+        self.threshold = FAILED_TILES_BEFORE_FALLBACK
+
+
+def fall_back_when_tiles_fail(fmap: folium.Map, fallback: folium.FeatureGroup) -> None:
+    """When the online basemap's tiles fail to load, show ``fallback`` and a note on the map."""
+    tiles = getattr(fmap, "cc_tile_layers", [])
+    if not tiles:
+        return
+    fallback.add_to(fmap)
+    TileFallback([t.get_name() for t in tiles], fallback.get_name()).add_to(fmap)
 
 
 def display_to_wgs84(basemap_key: str, lon: float, lat: float) -> tuple[float, float]:

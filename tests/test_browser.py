@@ -96,3 +96,40 @@ def test_coverage_page_is_offline_and_draws_compounds(app_url, demo_city):
     assert result["outside_requests"] == []
     assert result["features"] >= len(frames["compounds"]) + len(frames["grids"])
     assert result["cjk_font"] and _png_size(out) == (1920, 1080)
+
+
+def test_an_online_basemap_that_cannot_load_says_so_and_falls_back(app_url):
+    """高德 chosen on a network that cannot reach it: the map says so and shows the offline roads."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS, settled, wait_for_features
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+        blocked, elsewhere = [], []
+        context.route("**/*", lambda route: (blocked.append(route.request.url), route.abort())
+                      if "autonavi.com" in route.request.url else route.continue_())
+        context.on("request", lambda r: None if is_loopback(r.url) or "autonavi.com" in r.url
+                   else elsewhere.append(r.url))
+        page = context.new_page()
+        page.goto(app_url, wait_until="domcontentloaded")
+        wait_for_features(page)
+        settled(page)
+        page.get_by_text("高德地图", exact=True).click()
+        deadline, state = time.monotonic() + 60, None
+        while state is None:
+            assert time.monotonic() < deadline, "the map never reported the failed tiles"
+            for frame in page.frames:
+                try:
+                    if frame.evaluate("() => !!(window.ccBasemapFallback && window.ccBasemapFallback.failed)"):
+                        state = frame
+                except Exception:  # a frame being replaced by the rerun
+                    continue
+            page.wait_for_timeout(250)
+        note = state.inner_text(".cc-tiles-failed")
+        page.screenshot(path=str(ARTIFACTS / "gaode-unreachable-fallback.png"))
+        browser.close()
+    assert "在线底图无法加载" in note and blocked and elsewhere == []

@@ -1,5 +1,6 @@
 """The whole map on the demo city: offline, every layer present, filters and basemaps."""
 
+import json
 import re
 
 import folium
@@ -82,6 +83,25 @@ def test_gaode_shifts_every_layer(demo_city):
     tiles = [c for c in gaode._children.values() if isinstance(c, folium.TileLayer)]
     assert len(tiles) == 1 and "autonavi" in tiles[0].tiles
 
+
+
+def test_an_online_basemap_keeps_the_offline_roads_for_when_its_tiles_fail(demo_city):
+    frames, meta = demo_city.frames, demo_city.meta
+    gaode = build_battle_map(frames, meta, MapRequest(basemap="gaode"))
+    fallback = _groups(gaode)["底图：行政区划与道路（备用）"]
+    assert not fallback.show and _feature_count(fallback) == len(frames["roads"])
+    import shapely
+
+    drawn = shapely.geometry.shape(geojson_children(fallback)[0].data["features"][0]["geometry"])
+    first = shapely.get_coordinates(frames["roads"].to_crs("EPSG:4326").geometry.iloc[0])[0]
+    lon, lat = wgs84_to_gcj02(first[0], first[1])
+    assert shapely.get_coordinates(drawn)[0] == pytest.approx([float(lon), float(lat)], abs=2e-6)  # shifted
+    html = gaode.get_root().render()
+    tile = next(c for c in gaode._children.values() if isinstance(c, folium.TileLayer))
+    assert f'{tile.get_name()}.on("tileerror"' not in html               # bound through the list
+    assert f"var tiles = [{tile.get_name()}]" in html and f"var fallback = {fallback.get_name()}" in html
+    assert json.dumps("在线底图无法加载")[1:-1] in html                    # the note, as the script has it
+    assert "底图：行政区划与道路（备用）" not in {g for g in _groups(build_battle_map(frames, meta))}
 
 def test_tianditu_without_key_is_refused(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
