@@ -66,12 +66,25 @@ def figures_by(cases: pd.DataFrame, key: str, *, as_of: datetime) -> pd.DataFram
                              na_position="last").reset_index(drop=True)
 
 
-def red_black(table: pd.DataFrame, *, podium: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """红榜 (best ``podium`` by 按期结案率) and 黑榜 (worst), among rows with cases due."""
+def red_black(table: pd.DataFrame, *, podium: int | None = 3,
+              min_due: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """红榜 (best by 按期结案率, then 结案率) and 黑榜 (worst), among rows with at least
+    ``min_due`` cases due. Equal rates share a place and a tie is never split between the two
+    lists (the rule of ``geo.kpi.podium_tags``); ``podium=None`` sizes it by the count ranked."""
+    from geo.kpi import podium_tags
+
     if table.empty:
         return table, table
-    ranked = table[table["应结案数"] > 0]
-    return ranked.head(podium), ranked.tail(podium).iloc[::-1] if len(ranked) > podium else ranked.iloc[0:0]
+    ranked = table[table["应结案数"] >= max(int(min_due), 1)].reset_index(drop=True)
+    key = list(zip(ranked["按期结案率"].fillna(-1.0), ranked["结案率"].fillna(-1.0)))
+    first_at: dict = {}
+    for position, k in enumerate(key):   # rows come best first (figures_by)
+        first_at.setdefault(k, position + 1)
+    ranked = ranked.assign(rank=pd.array([first_at[k] for k in key], dtype="Int64"))
+    tags = podium_tags(ranked, podium)
+    red = ranked[tags == "红榜"].drop(columns="rank")
+    black = ranked[tags == "黑榜"].drop(columns="rank").iloc[::-1]
+    return red, black
 
 
 def daily_progress(events: pd.DataFrame, *, start: datetime, end: datetime) -> pd.DataFrame:

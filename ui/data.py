@@ -79,9 +79,18 @@ def load_thresholds():
 
 def ranking_min_measured() -> tuple[int, str]:
     """(points, source) an area needs inspected to enter a 红黑榜 ranking (``data/standards.csv``)."""
+    return _whole_threshold("ranking_min_measured")
+
+
+def ledger_ranking_min_due() -> tuple[int, str]:
+    """(cases, source) a unit needs due to enter the 问题台账's 红黑榜 (``data/standards.csv``)."""
+    return _whole_threshold("ledger_ranking_min_due")
+
+
+def _whole_threshold(key: str) -> tuple[int, str]:
     from geo.standards import threshold
 
-    rule = threshold(load_thresholds(), "ranking_min_measured")
+    rule = threshold(load_thresholds(), key)
     return int(rule.value), rule.source_text()
 
 

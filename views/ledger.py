@@ -33,7 +33,7 @@ from store.db import writing
 from store.errors import StoreError
 from ui.auth_gate import sign_in_form, sign_out_button
 from ui.data import engine as store_engine
-from ui.data import live_refresh, load_city
+from ui.data import ledger_ranking_min_due, live_refresh, load_city
 from ui.exports import download
 from ui.settings import client_address, store_url
 from ui.svgcharts import Series, line_chart_svg
@@ -234,7 +234,10 @@ def _stats_tab(cases, city, as_of):
     table = kpi.figures_by(chosen, by, as_of=as_of)
     if by in names and not table.empty:
         table.insert(1, "名称", table[by].map(names[by]))
-    red, black = kpi.red_black(table)
+    min_due, source = ledger_ranking_min_due()
+    red, black = kpi.red_black(table, podium=None, min_due=min_due)
+    st.caption(f"应结案数不少于 {min_due} 件的单位参与红黑榜（{source}）；按期结案率高者在前，相同时结案率高者在前，"
+               "仍相同则并列。参与的单位不少于 9 个时红榜、黑榜各 3 名，否则一红一黑；并列者不会同时上红榜和黑榜。")
     left, right = st.columns(2)
     left.markdown("**红榜（按期结案率最高）**")
     _figures_table(left, red, by)

@@ -58,3 +58,26 @@ def test_daily_progress():
                            "at": [datetime(2026, 11, 1, 9), datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 18)]})
     out = daily_progress(events, start=datetime(2026, 11, 1), end=datetime(2026, 11, 3))
     assert out["dispatched"].tolist() == [1, 2, 2] and out["closed"].tolist() == [0, 1, 1]
+
+
+def _units(rows):
+    """figures_by-shaped rows: (unit, due, closed, on time), best first as figures_by sorts them."""
+    table = pd.DataFrame(rows, columns=["unit", "应结案数", "结案数", "按期结案数"])
+    table["结案率"] = table["结案数"] / table["应结案数"]
+    table["按期结案率"] = table["按期结案数"] / table["应结案数"]
+    return table.sort_values(["按期结案率", "结案率", "unit"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def test_units_with_too_few_cases_due_stay_off_the_red_and_black_lists():
+    # P: 1 of 1 on time (100 %) but only one case due; Q 4/5, R 2/4, S 1/3 — minimum 3 due.
+    table = _units([("P", 1, 1, 1), ("Q", 5, 5, 4), ("R", 4, 3, 2), ("S", 3, 2, 1)])
+    red, black = red_black(table, podium=1, min_due=3)
+    assert red["unit"].tolist() == ["Q"] and black["unit"].tolist() == ["S"]
+    red, _ = red_black(table, podium=1)
+    assert red["unit"].tolist() == ["P"]                       # without the minimum P would top it
+
+
+def test_a_tie_is_never_split_between_the_lists():
+    table = _units([("A", 4, 4, 2), ("B", 4, 4, 2)])          # identical rates
+    red, black = red_black(table, podium=1)
+    assert sorted(red["unit"]) == ["A", "B"] and black.empty
