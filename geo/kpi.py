@@ -99,13 +99,18 @@ def area_ranking(points: pd.DataFrame, cases: pd.DataFrame, areas: pd.DataFrame,
                               ascending=[True, False, True, True], na_position="last").reset_index(drop=True)
     ranked = table["_group"] == 0
     table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    key = list(zip(table.loc[ranked, "pass_rate"], table.loc[ranked, "open_problems"]))
-    # Competition ranking: a row's rank is one more than the number of rows strictly ahead of it.
-    first_at = {}
-    for position, k in enumerate(key):
-        first_at.setdefault(k, position + 1)
-    table.loc[ranked, "rank"] = [first_at[k] for k in key]
+    table.loc[ranked, "rank"] = competition_ranks(
+        list(zip(table.loc[ranked, "pass_rate"], table.loc[ranked, "open_problems"])))
     return table[["rank", "code", "name", "measured", "passed", "pass_rate", "open_problems"]]
+
+
+def competition_ranks(keys: list) -> list[int]:
+    """Ranks of rows already sorted best first, equal keys sharing a place (1, 2, 2, 4): a row's
+    rank is one more than the number of rows strictly ahead of it."""
+    first_at: dict = {}
+    for position, key in enumerate(keys):
+        first_at.setdefault(key, position + 1)
+    return [first_at[key] for key in keys]
 
 
 def podium_size(n_ranked: int) -> int:
@@ -130,7 +135,8 @@ def podium_tags(table: pd.DataFrame, podium: int | None = None) -> pd.Series:
         return tags
     r = ranks[ranked].astype(int)
     # Places from the bottom: one more than the number of rows strictly behind (ranked worse).
-    from_bottom = r.map(lambda value: int((r > value).sum()) + 1)
+    values = r.to_numpy()
+    from_bottom = n - np.searchsorted(np.sort(values), values, side="right") + 1
     tags[r.index[r <= podium]] = "红榜"
     tags[r.index[(r > podium) & (from_bottom <= podium)]] = "黑榜"
     return tags

@@ -71,16 +71,13 @@ def red_black(table: pd.DataFrame, *, podium: int | None = 3,
     """红榜 (best by 按期结案率, then 结案率) and 黑榜 (worst), among rows with at least
     ``min_due`` cases due. Equal rates share a place and a tie is never split between the two
     lists (the rule of ``geo.kpi.podium_tags``); ``podium=None`` sizes it by the count ranked."""
-    from geo.kpi import podium_tags
+    from geo.kpi import competition_ranks, podium_tags
 
     if table.empty:
         return table, table
     ranked = table[table["应结案数"] >= max(int(min_due), 1)].reset_index(drop=True)
-    key = list(zip(ranked["按期结案率"].fillna(-1.0), ranked["结案率"].fillna(-1.0)))
-    first_at: dict = {}
-    for position, k in enumerate(key):   # rows come best first (figures_by)
-        first_at.setdefault(k, position + 1)
-    ranked = ranked.assign(rank=pd.array([first_at[k] for k in key], dtype="Int64"))
+    keys = list(zip(ranked["按期结案率"].fillna(-1.0), ranked["结案率"].fillna(-1.0)))  # best first (figures_by)
+    ranked = ranked.assign(rank=pd.array(competition_ranks(keys), dtype="Int64"))
     tags = podium_tags(ranked, podium)
     red = ranked[tags == "红榜"].drop(columns="rank")
     black = ranked[tags == "黑榜"].drop(columns="rank").iloc[::-1]
