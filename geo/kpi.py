@@ -41,6 +41,12 @@ def open_problems(cases: pd.DataFrame) -> int:
     return int((~cases["state"].isin(FINAL_STATES)).sum())
 
 
+def problems_finished(cases: pd.DataFrame) -> Ratio:
+    """问题办结率 = cases finished (结案, 作废 or 不予立案) / cases reported — the counts the daily
+    progress chart ends on (``geo.cityview.daily_progress``), for any part of the city."""
+    return Ratio(int(cases["state"].isin(FINAL_STATES).sum()), len(cases))
+
+
 def parking_progress(sections: pd.DataFrame) -> Ratio:
     """施划停车位进度 = painted bays / planned bays over the road sections."""
     return Ratio(int(sections["painted_bays"].sum()), int(sections["planned_bays"].sum()))

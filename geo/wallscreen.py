@@ -10,16 +10,20 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from geo.areas import AreaFilter
 from geo.errors import CityDataError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WALL_CONFIG_PATH = PROJECT_ROOT / "config" / "wall_screen.toml"
 
 FIGURES = ("pass_rate", "open_problems", "parking_progress", "toilets", "markets",
-           "inspection_points", "problems_closed")
+           "inspection_points", "problems_closed", "on_time_rate")
 CHARTS = ("parking_progress", "problems")
 THEMES = ("inspection_points", "toilet_coverage", "market_coverage", "parking")
 VIEW_KINDS = ("city", "districts", "streets", "theme")
+LEGEND_MODES = ("open", "collapsed")
 BANDS = ("5min", "10min", "15min", "standard")
 MIN_INTERVAL_S = 0.2
 
@@ -41,6 +45,43 @@ class WallConfig:
     figures: tuple[str, ...]
     charts: tuple[str, ...]
     views: tuple[ViewSpec, ...]
+    legend: str = "open"
+
+
+@dataclass(frozen=True)
+class WallView:
+    """One view of the carousel as shown: the city, a theme over the city, one 区 or one 街道."""
+
+    kind: str            # "city" | "theme" | "district" | "street"
+    title: str
+    theme: str = ""
+    band: str = "standard"
+    district_code: str | None = None
+    street_code: str | None = None
+
+    @property
+    def area(self) -> AreaFilter:
+        return AreaFilter(district_code=self.district_code, street_code=self.street_code)
+
+
+def expand_views(config: WallConfig, districts: pd.DataFrame, streets: pd.DataFrame) -> list[WallView]:
+    """The configured views with "districts" and "streets" expanded to one view per area, in
+    code order (the order every page lists areas in)."""
+    out: list[WallView] = []
+    for spec in config.views:
+        if spec.kind == "city":
+            out.append(WallView("city", spec.title or "全市总览"))
+        elif spec.kind == "theme":
+            out.append(WallView("theme", spec.title or spec.theme, theme=spec.theme, band=spec.band))
+        elif spec.kind == "districts":
+            for row in districts.sort_values("district_code").itertuples():
+                out.append(WallView("district", str(row.district_name), district_code=str(row.district_code)))
+        else:
+            chosen = streets if not spec.district else streets[streets["district_code"] == spec.district]
+            for row in chosen.sort_values("street_code").itertuples():
+                out.append(WallView("street", str(row.street_name), district_code=str(row.district_code),
+                                    street_code=str(row.street_code)))
+    return out
 
 
 def _choice(path: Path, where: str, value, allowed: tuple[str, ...]) -> str:
@@ -86,4 +127,5 @@ def load_wall_config(path: Path | str | None = None) -> WallConfig:
         figures=tuple(_choice(path, "figures", f, FIGURES) for f in raw.get("figures", FIGURES[:6])),
         charts=tuple(_choice(path, "charts", c, CHARTS) for c in raw.get("charts", CHARTS)),
         views=tuple(views),
+        legend=_choice(path, "legend", raw.get("legend", "open"), LEGEND_MODES),
     )

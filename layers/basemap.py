@@ -11,16 +11,21 @@ import geopandas as gpd
 
 from layers.controls import NameLabels
 from layers.geojson import DisplayShift, to_feature_collection
-from layers.style import ROAD_STYLE
+from layers.style import ROAD_STYLE, WALL_ADMIN_STYLE, WALL_ROAD_STYLE
 
 KEY = "basemap"
 TITLE = "底图：行政区划与道路"
 
 
-def _admin_style(focus_adcodes: set[str], *, fill: bool = True):
-    """Outline style; over tiles (``fill=False``) the districts are outlines only."""
+def _admin_style(focus_adcodes: set[str], *, fill: bool = True, dark: bool = False):
+    """Outline style; over tiles (``fill=False``) the districts are outlines only; ``dark`` is
+    the wall screen's night palette."""
     def fn(feature: dict) -> dict:
         props = feature["properties"]
+        if dark:
+            key = "city" if props.get("level") == "city" else \
+                "focus" if props.get("adcode") in focus_adcodes else "other"
+            return dict(WALL_ADMIN_STYLE[key])
         if props.get("level") == "city":
             return {"color": "#6d5d4b", "weight": 2, "dashArray": "8 6", "fill": False}
         focus = props.get("adcode") in focus_adcodes
@@ -30,24 +35,27 @@ def _admin_style(focus_adcodes: set[str], *, fill: bool = True):
     return fn
 
 
-def _road_style(feature: dict) -> dict:
-    style = ROAD_STYLE.get(feature["properties"].get("highway"), ROAD_STYLE["residential"])
-    return {"color": style["color"], "weight": style["weight"], "opacity": 1.0}
+def _road_style(styles: dict = ROAD_STYLE):
+    def fn(feature: dict) -> dict:
+        style = styles.get(feature["properties"].get("highway"), styles["residential"])
+        return {"color": style["color"], "weight": style["weight"], "opacity": 1.0}
+    return fn
 
 
 def to_feature_group(admin: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, *,
                      focus_adcodes, shift: DisplayShift | None = None,
-                     fill_districts: bool = True) -> folium.FeatureGroup:
+                     fill_districts: bool = True, dark: bool = False) -> folium.FeatureGroup:
     """Outlines of the city and its districts (the ``focus_adcodes`` districts highlighted),
-    roads, and the other districts' names."""
+    roads, and the other districts' names; ``dark`` draws it in the wall screen's night palette."""
     focus_adcodes = {focus_adcodes} if isinstance(focus_adcodes, str) else set(focus_adcodes)
     group = folium.FeatureGroup(name=TITLE, show=True)
     folium.GeoJson(to_feature_collection(admin, ["adcode", "name", "level"], shift=shift),
-                   style_function=_admin_style(focus_adcodes, fill=fill_districts),
+                   style_function=_admin_style(focus_adcodes, fill=fill_districts, dark=dark),
                    interactive=False).add_to(group)
     if roads is not None and len(roads):
         folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
-                       style_function=_road_style, interactive=False).add_to(group)
+                       style_function=_road_style(WALL_ROAD_STYLE if dark else ROAD_STYLE),
+                       interactive=False).add_to(group)
     districts = admin[admin["level"] == "district"].to_crs("EPSG:4326")
     points = districts.geometry.representative_point()
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
@@ -66,5 +74,5 @@ def roads_fallback_group(roads: gpd.GeoDataFrame, *, shift: DisplayShift | None 
     group = folium.FeatureGroup(name=f"{TITLE}（备用）", show=False, control=False)
     if len(roads):
         folium.GeoJson(to_feature_collection(roads, ["highway"], shift=shift),
-                       style_function=_road_style, interactive=False).add_to(group)
+                       style_function=_road_style(), interactive=False).add_to(group)
     return group

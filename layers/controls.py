@@ -65,6 +65,17 @@ def legend_html(sections: list[LegendSection], footer: str = "") -> str:
     return f'<div class="cc-legend-body">{"".join(parts)}</div>{foot}'
 
 
+def compact_legend_html(sections: list[LegendSection]) -> str:
+    """A legend for the wall screen: one wrapping line per section, its title cut at the first
+    "（" (the counts are in the items); every label is escaped."""
+    rows = []
+    for section in sections:
+        items = "".join(f'<span class="cc-li">{_symbol_html(i)}{html.escape(i.label)}</span>'
+                        for i in section.items)
+        rows.append(f'<div class="cc-lrow"><b>{html.escape(section.title.split("（")[0])}</b>{items}</div>')
+    return "".join(rows)
+
+
 class HtmlControl(MacroElement):
     """A Leaflet control holding fixed, already-escaped HTML (legend, title block)."""
 

@@ -31,6 +31,23 @@ ROAD_STYLE = {
     "unclassified": {"color": "#d9d3c6", "weight": 1.0},
 }
 
+# The wall screen's dark basemap: the city's own outlines and roads on a night palette, so the
+# data's colours carry the map from across a room.
+WALL_BACKGROUND = "#07111c"
+WALL_ADMIN_STYLE = {
+    "city": {"color": "#8aa1b8", "weight": 2, "dashArray": "8 6", "fill": False},
+    "focus": {"color": "#5b7a9c", "weight": 2.5, "fill": True, "fillColor": "#11243a", "fillOpacity": 1.0},
+    "other": {"color": "#34485e", "weight": 1.2, "fill": True, "fillColor": "#0b1826", "fillOpacity": 1.0},
+}
+WALL_STREET_STYLE = {"color": "#7986cb", "weight": 2.2, "fill": False}
+WALL_ROAD_STYLE = {
+    "primary": {"color": "#4d6785", "weight": 3.2},
+    "secondary": {"color": "#3d5570", "weight": 2.2},
+    "residential": {"color": "#2b4058", "weight": 1.1},
+    "living_street": {"color": "#2b4058", "weight": 1.0},
+    "unclassified": {"color": "#283c52", "weight": 1.0},
+}
+
 
 def progress_color(painted: float, planned: float) -> str:
     """Colour of a parking section by its painted/planned share."""

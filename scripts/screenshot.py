@@ -53,6 +53,46 @@ CJK_GLYPHS_JS = """() => {
 }"""
 
 
+# Every visible text node of a document: its rendered font size in CSS px (SVG text scaled by
+# its transform), its box, whether something else covers it (then the reader cannot see it
+# anyway) and whether it runs out of the viewport or out of a box that hides overflow (text on
+# the map itself may run under the map's edge, as map labels do).
+TEXT_BOXES_JS = """() => {
+  const W = window.innerWidth, H = window.innerHeight, out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = walker.nextNode())) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('script,style,noscript')) continue;
+    const range = document.createRange(); range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right <= 0 || r.bottom <= 0 || r.left >= W || r.top >= H) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+    let px = parseFloat(cs.fontSize);
+    if (el.closest('svg')) { const m = el.getScreenCTM(); px *= Math.hypot(m.a, m.b); }
+    let clipped = r.right > W + 0.5 || r.bottom > H + 0.5 || r.left < -0.5 || r.top < -0.5;
+    if (!el.closest('.leaflet-map-pane')) {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (/(hidden|clip|auto|scroll)/.test(s.overflowX + s.overflowY)) {
+          const b = a.getBoundingClientRect();
+          if (r.right > b.right + 0.5 || r.bottom > b.bottom + 0.5 || r.left < b.left - 0.5 || r.top < b.top - 0.5) clipped = true;
+        }
+      }
+    }
+    const cx = Math.min(Math.max((r.left + r.right) / 2, 0), W - 1), cy = Math.min(Math.max((r.top + r.bottom) / 2, 0), H - 1);
+    const hit = document.elementFromPoint(cx, cy);
+    const covered = !(hit && (hit === el || el.contains(hit) || hit.contains(el)));
+    out.push({covered, text: n.textContent.trim().slice(0, 24), px: Math.round(px * 10) / 10, clipped,
+              box: [Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)]});
+  }
+  return out;
+}"""
+
+
 def is_loopback(url: str) -> bool:
     """True for URLs that stay on this machine (and for data:/blob:/about: URLs)."""
     if url.startswith(("data:", "blob:", "about:")):

@@ -1,7 +1,9 @@
 """The wall screen and the press exports in headless Chromium (Debian's package).
 
-At 1920×1080 and 3840×2160 (100 % scaling, the hardest case): the wall page draws its map,
-tiles and charts with no scrollbar and no request leaving loopback, and the carousel advances.
+At 1920×1080, 3840×2160 (at 100 % and 200 % scaling) and 5760×1080 (a three-panel wall): on the
+city, a coverage, a 区 and a 街道 view, no text is under 24 px at 1080p (scaled with the screen),
+no text is clipped, nothing scrolls, the legend covers at most 15 % of the map, the area views
+dim the rest of the city, nothing is requested off loopback, and the carousel advances.
 A soak run drives the carousel through 500 cycles and reports JS heap and time per cycle. On the
 作战挂图, the in-map export returns a PNG of exactly 2× the map's size. Screenshots are kept in
 test-artifacts/.
@@ -12,7 +14,7 @@ import struct
 
 import pytest
 
-from scripts.screenshot import capture
+from scripts.screenshot import TEXT_BOXES_JS, capture
 from tests.artifacts import ARTIFACTS
 from tests.test_browser import _png_size
 
@@ -22,40 +24,96 @@ SOAK_CYCLES = 500
 
 LAYOUT_JS = """() => {
   const d = document.documentElement;
-  const main = document.querySelector('.stMain');
-  return {scrollH: d.scrollHeight, innerH: window.innerHeight, scrollW: d.scrollWidth,
-          innerW: window.innerWidth, tiles: document.querySelectorAll('.cc-wtile').length,
-          charts: document.querySelectorAll('.cc-wchart svg').length,
-          overflowY: getComputedStyle(document.body).overflowY};
+  return {scrollH: d.scrollHeight, innerH: window.innerHeight, scrollW: d.scrollWidth, innerW: window.innerWidth};
 }"""
+# Inside the wall document: the map's and the legend's boxes, what the side panel holds, and
+# whether the view's area is outlined (the dimming mask is drawn in its own pane).
+WALL_JS = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {map: box(document.querySelector('.folium-map')), legend: box(document.querySelector('.cc-wall-legend')),
+          tiles: document.querySelectorAll('.cc-wall-side .cc-wtile').length,
+          charts: document.querySelectorAll('.cc-wall-side svg').length,
+          masked: document.querySelectorAll('.leaflet-ccMask-pane path, .leaflet-ccMask-pane canvas').length > 0,
+          view: window.ccCarousel.index, views: window.ccCarousel.views};
+}"""
+MIN_TEXT_PX = 24          # at 1920×1080; the layout scales with min(1vw, 16:9 of 1vh)
+MAX_LEGEND_SHARE = 0.15   # of the map's area
 
 
-def _carousel_advances(page, frame):
-    first = frame.evaluate("() => window.ccCarousel.index")
+def _area(box):
+    return max(box[2] - box[0], 0) * max(box[3] - box[1], 0)
+
+
+def _measure_views(page, frame, kinds):
+    """Show one view of each kind and measure it: text sizes and clipping in the wall document
+    and the page around it, scrolling, the legend's share of the map."""
+    frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); return 0; }")
+    titles = frame.evaluate("() => Array.from({length: window.ccCarousel.views}, (_, i) => i)")
+    out = {}
+    for kind, index in kinds.items():
+        frame.evaluate(f"() => {{ window.ccCarousel.show({index}); return 0; }}")
+        frame.wait_for_function(f"() => window.ccCarousel.index === {index}")
+        texts = [t for t in frame.evaluate(TEXT_BOXES_JS) + page.evaluate(TEXT_BOXES_JS) if not t["covered"]]
+        wall = frame.evaluate(WALL_JS)
+        out[kind] = {"texts": texts, "wall": wall, "layout": page.evaluate(LAYOUT_JS),
+                     "legend_share": _area(wall["legend"]) / _area(wall["map"])}
+        page.screenshot(path=str(ARTIFACTS / f"wall-{kind}-{page.viewport_size['width']}x"
+                                             f"{page.viewport_size['height']}.png"))
+    frame.evaluate("() => { window.ccCarousel.show(0); return 0; }")
     start = frame.evaluate("() => window.ccCarousel.cycles")
     frame.evaluate("() => { window.ccCarousel.setIntervalMs(300); return 0; }")
     frame.wait_for_function(f"() => window.ccCarousel.cycles >= {start + 3}", timeout=30000)
-    state = frame.evaluate("() => ({index: window.ccCarousel.index, cycles: window.ccCarousel.cycles,"
-                          " views: window.ccCarousel.views})")
-    frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); return 0; }")
-    return {"layout": page.evaluate(LAYOUT_JS), "first": first, **state}
+    frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); window.ccCarousel.show(0); return 0; }")
+    out["cycles"] = frame.evaluate("() => window.ccCarousel.cycles") - start
+    out["views"] = len(titles)
+    return out
 
 
-@pytest.mark.parametrize("width, height", [(1920, 1080), (3840, 2160)])
-def test_wall_screen_fills_the_screen_offline_and_rotates(app_url, demo_city, width, height):
+@pytest.mark.parametrize("width, height, scale", [(1920, 1080, 1), (3840, 2160, 1), (1920, 1080, 2),
+                                                  (5760, 1080, 1)])
+def test_wall_screen_is_readable_from_across_the_room(app_url, demo_city, width, height, scale):
     frames = demo_city.frames
-    out = ARTIFACTS / f"wall-{width}x{height}.png"
-    result = capture(app_url + "wall", out, width=width, height=height, settle_ms=2500,
-                     after_load=_carousel_advances)
-    assert result["outside_requests"] == []
-    assert result["features"] >= len(frames["inspection_points"]) and result["cjk_font"]
+    n_districts = len(frames["districts"])
+    # the shipped configuration: city, 4 themes, the 区, then 平城区's 街道
+    kinds = {"city": 0, "coverage": 2, "district": 5 + 1, "street": 5 + n_districts}
+    out = ARTIFACTS / f"wall-{width}x{height}@{scale}.png"
+    result = capture(app_url + "wall", out, width=width, height=height, scale=scale, settle_ms=1000,
+                     after_load=lambda page, frame: _measure_views(page, frame, kinds))
+    assert result["outside_requests"] == [] and result["cjk_font"]
+    assert result["features"] >= len(frames["inspection_points"])
     state = result["after_load"]
-    layout = state["layout"]
-    assert layout["scrollH"] <= layout["innerH"] and layout["scrollW"] <= layout["innerW"], layout
-    assert layout["tiles"] == 6 and layout["charts"] == 2
     pingcheng = (frames["streets"]["district_code"] == "140213").sum()
-    assert state["cycles"] >= 3 and state["views"] == 5 + len(frames["districts"]) + pingcheng
-    assert _png_size(out) == (width, height)
+    assert state["views"] == 5 + n_districts + pingcheng and state["cycles"] >= 3
+    u = min(width / 100, height * 1.7778 / 100)
+    for kind in kinds:
+        seen = state[kind]
+        texts, wall, layout = seen["texts"], seen["wall"], seen["layout"]
+        smallest = min(texts, key=lambda t: t["px"])
+        print(f"\n{width}×{height}@{scale} {kind}: {len(texts)} 段文字，最小 {smallest['px']} px"
+              f"（{smallest['text']}），图例占地图 {seen['legend_share']:.1%}")
+        assert smallest["px"] >= MIN_TEXT_PX * u / 19.2 - 0.5, smallest
+        assert [t for t in texts if t["clipped"]] == []
+        assert layout["scrollH"] <= layout["innerH"] and layout["scrollW"] <= layout["innerW"], layout
+        assert seen["legend_share"] <= MAX_LEGEND_SHARE
+        assert wall["tiles"] == 6 and wall["charts"] == 1
+        assert wall["masked"] == (kind in ("district", "street")), kind
+    assert _png_size(out) == (width * scale, height * scale)
+
+
+def test_wall_legend_collapses_to_its_corner(app_url):
+    def collapse(page, frame):
+        frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); return 0; }")
+        before = frame.evaluate(WALL_JS)
+        frame.locator(".cc-wall-legend button").click()
+        after = frame.evaluate(WALL_JS)
+        frame.evaluate("() => { window.ccCarousel.next(); return 0; }")
+        return before, after, frame.evaluate(WALL_JS)
+
+    before, after, next_view = capture(app_url + "wall", ARTIFACTS / "wall-legend-collapsed.png",
+                                       width=1920, height=1080, after_load=collapse)["after_load"]
+    assert _area(after["legend"]) < _area(before["legend"]) / 5
+    assert after["legend"][0] == before["legend"][0] and after["legend"][3] == before["legend"][3]
+    assert _area(next_view["legend"]) == _area(after["legend"])  # stays collapsed as views rotate
 
 
 def _soak(page, frame):

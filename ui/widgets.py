@@ -48,6 +48,7 @@ class Tile:
     value: str
     detail: str
     accent: str = "#b71c1c"
+    brief: str = ""      # a shorter detail for the wall screen
 
 
 def tiles_html(tiles: list[Tile]) -> str:
@@ -71,16 +72,18 @@ def _rate_color(rate: float) -> str:
 
 
 def ranking_html(table: pd.DataFrame, *, level_title: str = "街道", selected_code: str | None = None,
-                 podium: int | None = None, podium_only: bool = False, min_measured: int = 1) -> str:
+                 podium: int | None = None, podium_only: bool = False, compact: bool = False,
+                 min_measured: int = 1) -> str:
     """An area ranking by 达标率 (``geo.kpi.area_ranking``) with its 红榜/黑榜 tags
     (``geo.kpi.podium_tags``); areas inspected at fewer than ``min_measured`` points are marked.
 
-    ``podium_only`` keeps just the tagged rows (the wall screen's compact 红黑榜).
+    ``podium_only`` keeps just the tagged rows and the selected one (the wall screen's 红黑榜);
+    ``compact`` leaves out the bar and the 达标/已测 column (text large enough for a wall).
     """
     tags = kpi.podium_tags(table, podium)
     rows = []
     for (_, row), tag in zip(table.iterrows(), tags):
-        if podium_only and not tag:
+        if podium_only and not tag and row["code"] != selected_code:
             continue
         tag_html = {"红榜": '<span class="cc-tag red">红榜</span>',
                     "黑榜": '<span class="cc-tag black">黑榜</span>'}.get(tag, "")
@@ -88,18 +91,21 @@ def ranking_html(table: pd.DataFrame, *, level_title: str = "街道", selected_c
             tag_html = f'<span class="cc-tag few" title="已测评点位少于 {min_measured} 个，不参与排名">样本不足</span>'
         if pd.isna(row["pass_rate"]):
             rate_cell = "无测评"
+        elif compact:
+            rate_cell = f'{row["pass_rate"] * 100:.1f}%'
         else:
             pct = row["pass_rate"] * 100
             rate_cell = (f'<span class="cc-bar"><span style="width:{pct:.0f}%;background:'
                          f'{_rate_color(row["pass_rate"])}"></span></span>{pct:.1f}%')
         cls = ' class="cc-sel"' if row["code"] == selected_code else ""
         rank_text = "—" if pd.isna(row["rank"]) else str(int(row["rank"]))
+        counts = "" if compact else f"<td>{int(row['passed'])}/{int(row['measured'])}</td>"
         rows.append(
             f"<tr{cls}><td>{rank_text}</td><td>{html.escape(str(row['name']))} {tag_html}</td>"
-            f"<td>{rate_cell}</td><td>{int(row['passed'])}/{int(row['measured'])}</td>"
-            f"<td>{int(row['open_problems'])}</td></tr>")
+            f"<td>{rate_cell}</td>{counts}<td>{int(row['open_problems'])}</td></tr>")
+    counts_head = "" if compact else "<th>达标/已测</th>"
     return (f'<table class="cc-rank"><thead><tr><th>名次</th><th>{html.escape(level_title)}</th><th>达标率</th>'
-            '<th>达标/已测</th><th>未整改</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+            f'{counts_head}<th>未整改</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~:"})

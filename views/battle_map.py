@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import kpi, ledger_kpi
+from geo import kpi
 from geo.areas import AreaFilter, LEVEL_TITLES, filter_area
 from geo.lookup import grid_at, nearest_feature
 from layers import inspection_points, markets, public_toilets
@@ -15,10 +15,12 @@ from layers.assets import missing_vendor_files
 from layers.battle_map import (MISSION_LAYERS, MapRequest, area_title, build_battle_map,
                                generated_note)
 from layers.tiles import BASEMAPS, display_to_wgs84
+from ui import figures
 from ui.controls import area_control, date_control
+from ui.figures import BATTLE_MAP_FIGURES
 from ui.data import live_refresh, load_city, ranking_min_measured
 from ui.settings import tianditu_key
-from ui.widgets import PAGE_CSS, Tile, header_html, md_text, ranking_html, tiles_html
+from ui.widgets import PAGE_CSS, header_html, md_text, ranking_html, tiles_html
 
 CLICK_LAYERS = {
     "inspection_points": ("测评点位", inspection_points.POPUP_FIELDS),
@@ -30,7 +32,6 @@ CLICK_LAYERS = {
                                       "painted_bays": "已施划泊位"}),
 }
 CLICK_TOLERANCE_M = 60.0
-TOILET_SHORT = {"固定公厕": "固定", "移动公厕": "移动", "共享卫生间": "共享"}
 def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str]]:
     st.sidebar.header("区域")
     area = area_control(city.frames)
@@ -47,36 +48,6 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
     if BASEMAPS[basemap].online:
         st.sidebar.warning(f"在线底图会访问外部瓦片服务，内网中不可用。{BASEMAPS[basemap].note}")
     return area, basemap, frozenset(layers)
-
-
-def campaign_tiles(data, as_of) -> list[Tile]:
-    """The 作战挂图's KPI tiles for the (filtered) frames, each with the counts behind it."""
-    points = data["inspection_points"]
-    cases = data["cases"]
-    rate = kpi.inspection_pass_rate(points)
-    parking = kpi.parking_progress(data["parking_sections"])
-    toilets = kpi.count_by(data["public_toilets"], "kind", ("固定公厕", "移动公厕", "共享卫生间"))
-    dry = int((data["public_toilets"]["flush_type"] == "旱厕").sum())
-    market_counts = kpi.count_by(data["markets"], "upgrade_status", ("已改造", "改造中", "未改造"))
-    unmeasured = int((points["latest_result"] == "未测评").sum())
-    open_total = kpi.open_problems(cases)
-    linked = int(points["open_problems"].sum())
-    ledger = ledger_kpi.ledger_figures(cases, as_of=as_of)
-    return [
-        Tile("测评点位达标率", rate.percent_text(),
-             f"达标 {rate.numerator} / 已测评 {rate.denominator}（{len(points)} 个点位，未测评 {unmeasured}）",
-             "#1a9850"),
-        Tile("未整改问题", f"{open_total:,}",
-             f"问题台账在办案件；其中 {linked} 件关联测评点位，超期 {ledger['overdue']} 件", "#d73027"),
-        Tile("问题按期结案率", ledger["on_time_rate"].percent_text(),
-             f"按期 {ledger['on_time_rate'].numerator} / 应结案 {ledger['due']}（问题台账）", "#6d4c41"),
-        Tile("施划停车位进度", parking.percent_text(),
-             f"已施划 {parking.numerator:,} / 规划 {parking.denominator:,} 个"
-             f"（{len(data['parking_sections'])} 个路段）", "#fc8d59"),
-        Tile("公共厕所", f"{sum(toilets.values()):,}",
-             f"{kpi.breakdown_text(toilets, TOILET_SHORT)} · 旱厕 {dry}", "#2166ac"),
-        Tile("农贸市场", f"{sum(market_counts.values())}", kpi.breakdown_text(market_counts), "#00897b"),
-    ]
 
 
 def _click_details(city, data, returned: dict | None, basemap: str) -> None:
@@ -140,7 +111,7 @@ def render() -> None:
     badge = "示范数据（程序生成）" if city.generated else ""
     st.markdown(header_html(f"{area_title(city.frames, city.meta, area)} 创城作战图", badge, as_of_text),
                 unsafe_allow_html=True)
-    st.markdown(tiles_html(campaign_tiles(data, city.as_of)), unsafe_allow_html=True)
+    st.markdown(tiles_html(figures.tiles(BATTLE_MAP_FIGURES, data, city.as_of)), unsafe_allow_html=True)
 
     map_col, side_col = st.columns([2.6, 1])
     with map_col:

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from geo.errors import CityDataError
-from geo.wallscreen import load_wall_config
+from geo.wallscreen import ViewSpec, WallConfig, expand_views, load_wall_config
 
 
 def test_shipped_config_is_valid():
@@ -29,3 +29,29 @@ def test_bad_config_names_the_entry(tmp_path, body, message):
     with pytest.raises(CityDataError, match=re.escape(message)) as info:
         load_wall_config(path)
     assert str(path) in str(info.value)
+
+
+def test_views_expand_to_one_per_area_in_code_order():
+    import geopandas as gpd
+
+    districts = gpd.GeoDataFrame({"district_code": ["140214", "140213"], "district_name": ["云冈区", "平城区"]})
+    streets = gpd.GeoDataFrame({"street_code": ["140213002", "140213001", "140214001"],
+                                "street_name": ["乙街道", "甲街道", "丙街道"],
+                                "district_code": ["140213", "140213", "140214"]})
+    config = WallConfig("t", 5, 60, (), (), (ViewSpec("city"), ViewSpec("theme", theme="parking", title="停车"),
+                                              ViewSpec("districts"), ViewSpec("streets", district="140213")))
+    views = expand_views(config, districts, streets)
+    assert [(v.kind, v.title) for v in views] == [
+        ("city", "全市总览"), ("theme", "停车"), ("district", "平城区"), ("district", "云冈区"),
+        ("street", "甲街道"), ("street", "乙街道")]
+    assert views[5].area.codes() == {"district_code": "140213", "street_code": "140213002"}
+    assert views[0].area.is_whole_city and views[1].area.is_whole_city
+
+
+def test_legend_mode_is_checked(tmp_path):
+    path = tmp_path / "wall.toml"
+    path.write_text('legend = "collapsed"\n[[views]]\nkind = "city"\n', encoding="utf-8")
+    assert load_wall_config(path).legend == "collapsed"
+    path.write_text('legend = "hidden"\n[[views]]\nkind = "city"\n', encoding="utf-8")
+    with pytest.raises(CityDataError, match="legend"):
+        load_wall_config(path)

@@ -55,3 +55,14 @@ def shown(element) -> str:
     import re
 
     return html.unescape(re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~:])", r"\1", str(element.value)))
+
+
+def wall_views(page_html: str) -> list[dict]:
+    """The carousel views (title, layers, panel HTML …) written into the wall page."""
+    start = page_html.index("var views = ") + len("var views = ")
+    return json.JSONDecoder().raw_decode(page_html[start:])[0]
+
+
+def tile_value(panel_html: str, label: str) -> str:
+    """The value of the KPI tile called ``label`` in a wall panel."""
+    return panel_html.split(f'<div class="k">{label}</div><div class="v">', 1)[1].split("<", 1)[0]

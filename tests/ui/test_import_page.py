@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
 from store import layers
-from tests.ui.helpers import in_script, map_script, shown, sign_in_as
+from tests.ui.helpers import in_script, map_script, shown, sign_in_as, tile_value, wall_views
 
 VIEWS = Path(__file__).resolve().parents[2] / "views"
 ADMIN_ACTOR = Actor("admin", ADMIN)
@@ -159,6 +159,5 @@ def test_an_import_reaches_every_page(url, demo_city):
 
 
 def _wall_tile(at, label: str) -> int:
-    page = "\n".join(m.value for m in at.markdown)
-    block = page.split(f'<div class="k">{label}</div><div class="v">', 1)[1]
-    return int(block.split("<", 1)[0].replace(",", ""))
+    city_view = wall_views(at.get("iframe")[0].proto.srcdoc)[0]
+    return int(tile_value(city_view["panel_html"], label).replace(",", ""))

@@ -4,22 +4,33 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from geo import kpi
+from tests.ui.helpers import tile_value, wall_views
 
 VIEWS = Path(__file__).resolve().parents[2] / "views"
 
 
-def test_wall_page_renders_tiles_ranking_and_charts_from_records(demo_city):
+def _wall(at) -> str:
+    return at.get("iframe")[0].proto.srcdoc
+
+
+def test_wall_page_draws_every_view_from_records(demo_city):
     at = AppTest.from_file(str(VIEWS / "wall.py"), default_timeout=180).run()
     assert not at.exception
-    page = "\n".join(m.value for m in at.markdown)
-    assert "大同市 创城作战挂图" in page and page.count('class="cc-wtile"') == 6
-    assert "各区测评达标率 红黑榜" in page and "红榜" in page and "黑榜" in page and page.count("<svg") == 2
+    page = _wall(at)
+    views = wall_views(page)
     frames = demo_city.frames
+    pingcheng = (frames["streets"]["district_code"] == "140213").sum()
+    assert len(views) == 5 + len(frames["districts"]) + pingcheng
+    assert "大同市 创城作战挂图" in page and "示范数据（程序生成）" in page
+    city = views[0]["panel_html"]
+    assert city.count('class="cc-wtile"') == 6 and "各区测评达标率 红黑榜" in city
+    assert "红榜" in city and "黑榜" in city and city.count("<svg") == 1
+    # the whole city's figures, counted independently of geo.kpi
     last = frames["progress"].iloc[-1]
-    assert f"已办结 {int(last['problems_closed']):,} / 发现 {int(last['problems_found']):,}" in page
-    assert f'<div class="v">{kpi.open_problems(frames["cases"])}</div>' in page
-    assert "3,962 / 19,116 个" in page
+    assert f"办结 {int(last['problems_closed']):,} / 发现 {int(last['problems_found']):,}" in city
+    open_cases = (~frames["cases"]["state"].isin(["结案", "作废", "不予立案"])).sum()
+    assert tile_value(city, "未整改问题") == f"{open_cases:,}"
+    assert "3,962 / 19,116 个" in city
 
 
 def test_wall_replays_a_past_date_from_the_address():
@@ -27,7 +38,7 @@ def test_wall_replays_a_past_date_from_the_address():
     at.query_params["date"] = "2026-08-01"
     at.run()
     assert not at.exception
-    page = "\n".join(m.value for m in at.markdown)
+    page = _wall(at)
     assert "数据日期 2026-08-01（历史回放）" in page and "3,962 / 19,116 个" not in page
 
 
