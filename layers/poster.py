@@ -23,19 +23,18 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrow, Rectangle  # noqa: E402
+from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 
 from geo.crs import local_metric_crs  # noqa: E402
-from layers.style import (MARKET_COLORS, PROGRESS_BINS, RESULT_COLORS, ROAD_STYLE,  # noqa: E402
-                          TOILET_COLORS, progress_color)
+from layers.coverage import DISTANCE_CLASSES, UNCOVERED_COLOR, distance_color  # noqa: E402
+from layers.style import (HIERARCHY_STYLE, MARKET_COLORS, PARKING_LOT_COLOR, PROGRESS_BINS,  # noqa: E402
+                          RESULT_COLORS, ROAD_STYLE, TOILET_COLORS, progress_color)
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
               "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
 DPI = 300
-LAYER_TITLES = {"grids": "街道", "parking": "施划停车路段", "public_toilets": "公厕",
-                "markets": "农贸市场", "inspection_points": "测评点位"}
 
 
 def literal_text(draw):
@@ -76,33 +75,84 @@ def use_cjk_font() -> str:
 
 
 @dataclass(frozen=True)
+class Paper:
+    """A poster size: page in inches, dots per inch, and how much larger text is than on A4
+    (a WeChat image is read on a phone, shrunk to a third)."""
+
+    title: str
+    width_in: float
+    height_in: float
+    dpi: int
+    text_scale: float
+    definitions: bool = True   # print how each key figure is counted (too small to read on a phone)
+
+
+def paper(name: str, landscape: bool) -> Paper:
+    """"A4"/"A3" at 300 dpi in either orientation, or "wechat": 1080 px wide, 3:4, for 公众号/朋友圈."""
+    if name == "wechat":
+        return Paper("微信 1080 像素", 1080 / 150, 1440 / 150, 150, 1.4, definitions=False)
+    w, h = (v / 25.4 for v in PAPER_MM[name])
+    if landscape:
+        w, h = h, w
+    return Paper(f"{name}{'横向' if landscape else '纵向'}", w, h, DPI, 1.0 if name == "A4" else 1.41)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure printed beside the map: its value, what it is, and how it is counted."""
+
+    label: str
+    value: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class CoverageLayer:
+    """A coverage poster's subject: compounds with ``distance_m``/``covered`` (walk to the
+    nearest facility), the facilities, and the threshold with its source."""
+
+    compounds: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    cutoff_m: float
+    facility_title: str
+    source_text: str
+
+
+@dataclass(frozen=True)
 class PosterSpec:
     title: str
     subtitle: str
-    paper: str = "A3"           # "A4" or "A3"
-    landscape: bool = True
+    paper: str = "A3"           # "A4", "A3" or "wechat"
+    landscape: bool = True      # ignored for "wechat" (always portrait)
     layers: tuple[str, ...] = ("grids", "parking", "public_toilets", "markets", "inspection_points")
     date_text: str = ""
     source_note: str = ""
     generated_label: str = ""   # shown prominently when the data is generated
+    figures: tuple[KeyFigure, ...] = ()
+    map_approval: str = ""      # 审图号; without one the poster says its boundaries are schematic
+    coverage: CoverageLayer | None = None   # a coverage poster instead of the mission layers
+
+    def page(self) -> Paper:
+        return paper(self.paper, self.landscape and self.paper != "wechat")
 
     def size_in(self) -> tuple[float, float]:
-        w, h = PAPER_MM[self.paper]
-        if self.landscape:
-            w, h = h, w
-        return w / 25.4, h / 25.4
+        page = self.page()
+        return page.width_in, page.height_in
 
 
-def _scale_bar(ax, length_m: float, x0: float, y0: float, height: float) -> None:
+SCHEMATIC_NOTE = "本图为示意图，边界不作为权属争议依据"
+
+
+def _scale_bar(ax, length_m: float, x0: float, y0: float, height: float, k: float) -> None:
     segments = 4
     for i in range(segments):
         ax.add_patch(Rectangle((x0 + i * length_m / segments, y0), length_m / segments, height,
                                facecolor="#222222" if i % 2 == 0 else "#ffffff",
                                edgecolor="#222222", linewidth=0.6, zorder=20))
     label = f"{length_m / 1000:g} 千米" if length_m >= 1000 else f"{length_m:g} 米"
-    ax.text(x0 + length_m / 2, y0 + height * 1.8, label, ha="center", va="bottom", fontsize=9,
+    ax.text(x0 + length_m / 2, y0 + height * 1.8, label, ha="center", va="bottom", fontsize=9 * k,
             zorder=20)
-    ax.text(x0, y0 - height * 0.8, "0", ha="center", va="top", fontsize=7, zorder=20)
+    ax.text(x0, y0 - height * 0.8, "0", ha="center", va="top", fontsize=7 * k, zorder=20)
 
 
 def _plot_categories(ax, gdf: gpd.GeoDataFrame, column: str, colors: dict[str, str], label: str,
@@ -126,55 +176,104 @@ def _nice_length(span_m: float) -> float:
     return float(max(m * exp for m in (1, 2, 5) if m * exp <= target))
 
 
-def _north_arrow(ax, x: float, y: float, size: float) -> None:
+def _north_arrow(ax, x: float, y: float, size: float, k: float) -> None:
     ax.add_patch(FancyArrow(x, y, 0, size, width=size * 0.25, head_width=size * 0.55,
                             head_length=size * 0.45, length_includes_head=True,
                             color="#222222", zorder=20))
-    ax.text(x, y + size * 1.12, "N", ha="center", va="bottom", fontsize=11, fontweight="bold",
+    ax.text(x, y + size * 1.12, "北", ha="center", va="bottom", fontsize=11 * k, fontweight="bold",
             zorder=20)
 
 
-@literal_text
-def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec: PosterSpec, *,
-                  focus: gpd.GeoDataFrame) -> plt.Figure:
-    """The poster figure for the chosen area (``focus`` polygons) and layers."""
-    use_cjk_font()
-    crs = local_metric_crs(focus)
-    w_in, h_in = spec.size_in()
-    fig = plt.figure(figsize=(w_in, h_in), dpi=DPI)
-    fig.patch.set_facecolor("white")
-    ax = fig.add_axes((0.03, 0.07, 0.70, 0.80) if spec.landscape else (0.04, 0.20, 0.92, 0.66))
-    ax.set_facecolor("#e4e0d6")
-    area = focus.to_crs(crs)
-    minx, miny, maxx, maxy = area.total_bounds
-    pad = 0.05 * max(maxx - minx, maxy - miny)
-    clip = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+@dataclass(frozen=True)
+class Layout:
+    """Where things go on the page, in figure fractions (0–1, origin bottom left)."""
 
+    map_box: tuple[float, float, float, float]       # left, bottom, width, height
+    band_box: tuple[float, float, float, float]      # key figures and legend
+    side: bool                                       # band beside the map (else below it)
+
+
+def layout(page: Paper, n_figures: int = 6) -> Layout:
+    """Landscape pages put the figures and legend in a band at the right; portrait pages (and
+    the WeChat image) in a band under the map, as high as its rows of three figures need. The
+    map takes everything else."""
+    head = 0.115 if page.width_in > page.height_in else 0.09
+    foot = 0.045 if page.width_in > page.height_in else 0.04
+    margin_x = 0.25 / page.width_in
+    if page.width_in > page.height_in:
+        band_w = 0.27
+        return Layout((margin_x, foot, 1 - band_w - 2 * margin_x, 1 - head - foot),
+                      (1 - band_w - margin_x / 2, foot, band_w, 1 - head - foot), side=True)
+    rows = -(-min(n_figures, 6) // 3)
+    band_h = (0.13 + 0.085 * rows) if page.definitions else (0.16 + 0.09 * rows)
+    return Layout((margin_x, foot + band_h, 1 - 2 * margin_x, 1 - head - foot - band_h),
+                  (margin_x, foot, 1 - 2 * margin_x, band_h - 0.01), side=False)
+
+
+def _extent(area: gpd.GeoDataFrame, box_aspect: float) -> tuple[float, float, float, float]:
+    """The area's bounds with a margin, widened in one direction to the frame's aspect
+    (width / height) so the map fills its frame at equal scale in x and y."""
+    minx, miny, maxx, maxy = area.total_bounds
+    pad = 0.04 * max(maxx - minx, maxy - miny)
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    cx, cy, w, h = (minx + maxx) / 2, (miny + maxy) / 2, maxx - minx, maxy - miny
+    if w / h < box_aspect:
+        w = h * box_aspect
+    else:
+        h = w / box_aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _draw_map(ax, city: dict[str, gpd.GeoDataFrame], spec: PosterSpec, area: gpd.GeoDataFrame,
+              clip: tuple[float, float, float, float], crs, k: float) -> list:
+    """The basemap and the chosen layers in the local metric CRS; returns legend handles for
+    everything drawn."""
     def layer(name):
         return city[name].to_crs(crs).cx[clip[0]:clip[2], clip[1]:clip[3]]
 
+    ax.set_facecolor("#e4e0d6")
     admin = layer("admin_boundaries")
     admin[admin["level"] == "district"].plot(ax=ax, color="#f8f6f1", edgecolor="#5d4037", linewidth=1.2)
+    handles = [Patch(facecolor="#f8f6f1", edgecolor="#5d4037", label="区界")]
     roads = layer("roads")
     for highway, style in ROAD_STYLE.items():
         sub = roads[roads["highway"] == highway]
         if len(sub):
             sub.plot(ax=ax, color=style["color"], linewidth=style["weight"] * 0.35)
-    handles = []
+    if len(roads):
+        handles.append(Line2D([], [], color=ROAD_STYLE["primary"]["color"], linewidth=1.5, label="道路"))
+    area.boundary.plot(ax=ax, color="#b71c1c", linewidth=2.2, zorder=14)
+    handles.append(Line2D([], [], color="#b71c1c", linewidth=2.2, label="制图范围"))
     if "grids" in spec.layers:
+        for frame, key, title, width, dashes in (("grids", "grid", "网格界线", 0.35, (1, 2)),
+                                                  ("communities", "community", "社区界线", 0.7, (4, 2)),
+                                                  ("streets", "street", "街道界线", 1.1, None)):
+            color = HIERARCHY_STYLE[key]["color"]
+            part = layer(frame)
+            if len(part):
+                part.boundary.plot(ax=ax, color=color, linewidth=width * k, linestyle=(0, dashes) if dashes else "-")
+                handles.append(Line2D([], [], color=color, linewidth=width * k * 1.5,
+                                      linestyle=(0, dashes) if dashes else "-", label=title))
         streets = layer("streets")
-        streets.boundary.plot(ax=ax, color="#283593", linewidth=1.0)
         for _, row in streets.iterrows():
             p = row.geometry.representative_point()
-            ax.text(p.x, p.y, row["street_name"], fontsize=8, ha="center", va="center",
-                    color="#1a237e", fontweight="bold", zorder=15)
-        handles.append(Line2D([], [], color="#283593", linewidth=1.2, label="街道界线"))
+            if clip[0] < p.x < clip[2] and clip[1] < p.y < clip[3]:
+                ax.text(p.x, p.y, row["street_name"], fontsize=8 * k, ha="center", va="center",
+                        color="#1a237e", fontweight="bold", zorder=15, clip_on=True)
+    if spec.coverage is not None:
+        return handles + _draw_coverage(ax, spec.coverage, crs, clip, k)
     if "parking" in spec.layers:
         sections = layer("parking_sections")
         colors = [progress_color(a, b) for a, b in zip(sections["painted_bays"], sections["planned_bays"])]
-        sections.plot(ax=ax, color=colors, linewidth=2.0, zorder=8)
+        if len(sections):
+            sections.plot(ax=ax, color=colors, linewidth=2.0, zorder=8)
         handles += [Line2D([], [], color=c, linewidth=2.5, label=f"施划进度 {label}")
                     for _, c, label in PROGRESS_BINS]
+        lots = layer("parking_lots")
+        if len(lots):
+            lots.plot(ax=ax, color=PARKING_LOT_COLOR, markersize=14, marker="s", zorder=9)
+        handles.append(Line2D([], [], marker="s", linestyle="", color=PARKING_LOT_COLOR, markersize=5,
+                              label=f"公共停车场（{len(lots)}）"))
     # (layer, category column, colours, legend label, marker size, edge colour, z-order)
     categorical = (
         ("public_toilets", "kind", TOILET_COLORS, "{}", 5, None, 9),
@@ -183,7 +282,7 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     )
     for name, column, colors, label, size, edge, z in categorical:
         if name in spec.layers:
-            handles += _plot_categories(ax, layer(name), column, colors, label, size, edge, z)
+            handles += _plot_categories(ax, layer(name), column, colors, label, size * k, edge, z)
     ax.set_xlim(clip[0], clip[2])
     ax.set_ylim(clip[1], clip[3])
     ax.set_aspect("equal")
@@ -191,27 +290,151 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
-    span = clip[2] - clip[0]
-    bar = _nice_length(span)
-    _scale_bar(ax, bar, clip[0] + 0.04 * span, clip[1] + 0.04 * (clip[3] - clip[1]),
-               0.008 * (clip[3] - clip[1]))
-    _north_arrow(ax, clip[2] - 0.06 * span, clip[3] - 0.16 * (clip[3] - clip[1]),
-                 0.07 * (clip[3] - clip[1]))
+    return handles
 
-    fig.text(0.03, 0.955, spec.title, fontsize=24 if spec.paper == "A3" else 20, fontweight="bold",
-             color="#b71c1c", va="center")
-    fig.text(0.03, 0.905, spec.subtitle, fontsize=12, color="#37474f", va="center")
-    legend_box = (0.75, 0.07, 0.23, 0.80) if spec.landscape else (0.04, 0.02, 0.92, 0.16)
-    lax = fig.add_axes(legend_box)
+
+def _draw_coverage(ax, cov: CoverageLayer, crs, clip, k: float) -> list:
+    """Compounds coloured by their walk to the nearest facility, and the facilities."""
+    compounds = cov.compounds.to_crs(crs).cx[clip[0]:clip[2], clip[1]:clip[3]]
+    colors = [distance_color(d, cov.cutoff_m) for d in compounds["distance_m"]]
+    if len(compounds):
+        compounds.plot(ax=ax, color=colors, edgecolor="#333333", linewidth=0.2, zorder=7)
+    facilities = cov.facilities.to_crs(crs).cx[clip[0]:clip[2], clip[1]:clip[3]]
+    if len(facilities):
+        facilities.plot(ax=ax, color="#263238", markersize=18 * k, edgecolor="white", linewidth=0.6, zorder=11)
+    third = cov.cutoff_m / 3
+    bounds = (f"≤ {third:.0f} 米", f"{third:.0f}–{2 * third:.0f} 米", f"{2 * third:.0f}–{cov.cutoff_m:.0f} 米")
+    handles = [Patch(facecolor=c, edgecolor="#333333", label=f"小区步行 {b}") for b, (_, c) in zip(bounds, DISTANCE_CLASSES)]
+    handles.append(Patch(facecolor=UNCOVERED_COLOR, edgecolor="#333333", label=f"超过 {cov.cutoff_m:.0f} 米（未覆盖）"))
+    handles.append(Line2D([], [], marker="o", linestyle="", color="#263238", markeredgecolor="white", markersize=6,
+                          label=f"{cov.facility_title}（{len(facilities)}）"))
+    return handles
+
+
+def _wrap(text: str, width_chars: int) -> str:
+    """Break Chinese text every ``width_chars`` characters (it has no spaces to break at)."""
+    return "\n".join(text[i:i + width_chars] for i in range(0, len(text), width_chars)) if text else ""
+
+
+def _key_figure(fig, f: KeyFigure, x: float, top: float, page: Paper, sizes: tuple[float, float, float],
+                width_frac: float) -> float:
+    """Value, label and (on paper) definition stacked from ``top`` down; returns the height used."""
+    def h(pt: float) -> float:
+        return pt * 1.3 / 72 / page.height_in
+
+    value_pt, label_pt, def_pt = sizes
+    fig.text(x, top, f.value, fontsize=value_pt, fontweight="bold", color="#b71c1c", va="top")
+    fig.text(x, top - h(value_pt), f.label, fontsize=label_pt, fontweight="bold", color="#1f2933", va="top")
+    used = h(value_pt) + h(label_pt)
+    if page.definitions and f.definition:
+        chars = max(8, int(width_frac * page.width_in * 72 / def_pt * 0.92))
+        text = _wrap(f.definition, chars)
+        fig.text(x, top - used, text, fontsize=def_pt, color="#52606d", va="top", linespacing=1.2)
+        used += h(def_pt) * 1.2 * (text.count("\n") + 1)
+    return used
+
+
+def _figures_and_legend(fig, spec: PosterSpec, box: Layout, page: Paper, handles: list, k: float) -> None:
+    """3–6 key figures (with how each is counted) and the legend, in the band beside or under the map."""
+    left, bottom, width, height = box.band_box
+    figures = spec.figures[:6]
+    gap = 0.012
+    top = bottom + height
+    if box.side:
+        sizes = (22 * k, 11 * k, 7.5 * k)
+        for f in figures:
+            top -= _key_figure(fig, f, left, top, page, sizes, width) + gap
+    elif figures:
+        cols = 3
+        sizes = (20 * k, 10 * k, 7 * k)
+        for start in range(0, len(figures), cols):
+            used = [_key_figure(fig, f, left + j * width / cols, top, page, sizes, width / cols - 0.01)
+                    for j, f in enumerate(figures[start:start + cols])]
+            top -= max(used) + gap
+    lax = fig.add_axes((left, bottom, width, max(top - bottom, 0.05)))
     lax.axis("off")
-    lax.legend(handles=handles, loc="upper left", frameon=True, fontsize=9, title="图例",
-               title_fontsize=11, ncol=1 if spec.landscape else 3)
-    foot = " · ".join(x for x in (spec.date_text, spec.source_note) if x)
-    fig.text(0.03, 0.03, foot, fontsize=8, color="#52606d", va="center")
+    _fit_legend(fig, lax, handles, (1, 2) if box.side else (4, 3, 2), 8.5 * k)
+
+
+def _fit_legend(fig, lax, handles: list, ncols: tuple[int, ...], size_pt: float) -> None:
+    """The legend at the largest size (down to 60 %), in the first column count that keeps it
+    inside its box."""
+    renderer = fig.canvas.get_renderer()
+    box = lax.get_window_extent(renderer)
+    legend = None
+    for factor in (1.0, 0.92, 0.85, 0.78, 0.7, 0.6):
+        for ncol in ncols:
+            if legend is not None:
+                legend.remove()
+            legend = lax.legend(handles=handles, loc="upper left", frameon=True, fontsize=size_pt * factor,
+                                title="图例", title_fontsize=size_pt * factor * 1.15, ncol=ncol,
+                                borderaxespad=0.2, handlelength=1.8, columnspacing=1.2, labelspacing=0.35)
+            extent = legend.get_window_extent(renderer)
+            if extent.width <= box.width + 1 and extent.height <= box.height + 1:
+                return
+
+
+@literal_text
+def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec: PosterSpec, *,
+                  focus: gpd.GeoDataFrame) -> plt.Figure:
+    """The poster for the chosen area (``focus`` polygons, any CRS) and layers: title band, the
+    map filling its frame (the area centred, its surroundings filling the rest at equal scale),
+    key figures with their definitions, a legend of everything drawn, and a footer with date,
+    source and 审图号 (or a note that the boundaries are schematic)."""
+    use_cjk_font()
+    page = spec.page()
+    k = page.text_scale
+    fig = plt.figure(figsize=(page.width_in, page.height_in), dpi=page.dpi)
+    fig.patch.set_facecolor("white")
+    box = layout(page, len(spec.figures))
+    ax = fig.add_axes(box.map_box, label="map")
+    crs = local_metric_crs(focus)
+    area = focus.to_crs(crs)
+    aspect = box.map_box[2] * page.width_in / (box.map_box[3] * page.height_in)
+    clip = _extent(area, aspect)
+    handles = _draw_map(ax, city, spec, area, clip, crs, k)
+    for spine in ax.spines.values():
+        spine.set_linewidth(1.2)
+    span_x, span_y = clip[2] - clip[0], clip[3] - clip[1]
+    _scale_bar(ax, _nice_length(span_x), clip[0] + 0.04 * span_x, clip[1] + 0.04 * span_y, 0.008 * span_y, k)
+    _north_arrow(ax, clip[2] - 0.05 * span_x, clip[3] - 0.17 * span_y, 0.08 * span_y, k)
+
+    title_y = 1 - (0.045 if box.side else 0.035)
+    sub_y = title_y - (0.05 if box.side else 0.035)
+    title_pt = {"A4": 20, "A3": 26, "wechat": 20 * k}[spec.paper]
+    fig.text(box.map_box[0], title_y, spec.title, fontsize=title_pt, fontweight="bold", color="#b71c1c", va="center")
+    if spec.subtitle.strip():
+        fig.text(box.map_box[0], sub_y, spec.subtitle, fontsize=12 * k, color="#37474f", va="center")
     if spec.generated_label:
-        fig.text(0.97, 0.955, spec.generated_label, fontsize=11, color="#8d4a00", ha="right",
-                 va="center", bbox={"boxstyle": "round", "facecolor": "#fff3e0", "edgecolor": "#ffb74d"})
+        # beside the title on a landscape page; on a portrait page, at the end of the subtitle line
+        fig.text(1 - box.map_box[0], title_y if box.side else sub_y, spec.generated_label, fontsize=11 * k,
+                 color="#8d4a00", ha="right", va="center",
+                 bbox={"boxstyle": "round", "facecolor": "#fff3e0", "edgecolor": "#ffb74d"})
+    _figures_and_legend(fig, spec, box, page, handles, k)
+    approval = f"审图号：{spec.map_approval}" if spec.map_approval.strip() else SCHEMATIC_NOTE
+    foot = " · ".join(x for x in (spec.date_text, spec.source_note, approval) if x)
+    fig.text(box.map_box[0], box.map_box[1] / 2 if box.side else 0.02, _wrap(foot, 200 if box.side else int(
+        page.width_in * 72 / (7 * k) * 0.9)), fontsize=7.5 * k, color="#52606d", va="center")
     return fig
+
+
+def save_wechat(fig: plt.Figure, limit_bytes: int = 1_000_000) -> tuple[bytes, str]:
+    """The WeChat image as PNG if it is under ``limit_bytes``, else as the best JPEG quality
+    under it; returns (bytes, "png" | "jpg"). The figure is closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor())
+    png = buffer.getvalue()
+    if len(png) < limit_bytes:
+        plt.close(fig)
+        return png, "png"
+    for quality in (90, 85, 80, 70, 60, 50):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="jpg", dpi=fig.dpi, facecolor=fig.get_facecolor(),
+                    pil_kwargs={"quality": quality, "optimize": True})
+        if len(buffer.getvalue()) < limit_bytes:
+            break
+    plt.close(fig)
+    return buffer.getvalue(), "jpg"
 
 
 @literal_text

@@ -88,6 +88,7 @@ def add_tiles(fmap: folium.Map, basemap_key: str, *, tianditu_key: str | None = 
 # roads kept in the page, and says so on the map.
 FAILED_TILES_BEFORE_FALLBACK = 4
 FAILED_NOTE = "在线底图无法加载（网络不通或被拦截），已改用离线矢量底图。"
+FALLBACK_LEGEND_FOOTER = "底图：离线矢量底图（在线底图无法加载）"
 
 
 class TileFallback(MacroElement):
@@ -111,6 +112,10 @@ class TileFallback(MacroElement):
                     return div;
                 };
                 note.addTo(map);
+                // the legend named the online basemap: it now names what is drawn
+                document.querySelectorAll(".cc-legend .cc-foot").forEach(function (foot) {
+                    foot.textContent = {{ this.legend_footer|tojson }};
+                });
                 window.ccBasemapFallback = {failed: true, errors: failed};
             }
             tiles.forEach(function (t) {
@@ -130,6 +135,7 @@ class TileFallback(MacroElement):
         self.tile_names = tile_names
         self.fallback_name = fallback_name
         self.note = FAILED_NOTE
+        self.legend_footer = FALLBACK_LEGEND_FOOTER
         self.threshold = FAILED_TILES_BEFORE_FALLBACK
 
 

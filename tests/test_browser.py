@@ -130,6 +130,8 @@ def test_an_online_basemap_that_cannot_load_says_so_and_falls_back(app_url):
                     continue
             page.wait_for_timeout(250)
         note = state.inner_text(".cc-tiles-failed")
+        legend_footer = state.inner_text(".cc-legend .cc-foot")
         page.screenshot(path=str(ARTIFACTS / "gaode-unreachable-fallback.png"))
         browser.close()
     assert "在线底图无法加载" in note and blocked and elsewhere == []
+    assert "高德" not in legend_footer and "离线" in legend_footer

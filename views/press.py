@@ -1,4 +1,5 @@
-"""宣传导出: posters (PNG 300 dpi / PDF, A4/A3) and progress-chart images for press staff."""
+"""宣传导出: posters (A4/A3 PNG 300 dpi and PDF, a 1080-pixel WeChat image) of the 作战图 or of a
+walking-coverage theme, with key figures counted over the chosen area, and progress charts."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ import streamlit as st
 
 from geo import kpi
 from geo.areas import AreaFilter, filter_area
+from geo.lifecircle import FACILITY_TYPES, CoverageRequest, analyse
 from layers.battle_map import MISSION_LAYERS, area_outline, area_title
-from layers.poster import FontMissingError, PosterSpec, progress_chart, ranking_chart, render_poster, to_bytes
+from layers.poster import (CoverageLayer, FontMissingError, KeyFigure, PosterSpec, progress_chart, ranking_chart,
+                           render_poster, save_wechat, to_bytes)
+from ui import figures
 from ui.controls import area_control
-from ui.data import data_version, live_refresh, load_city, ranking_min_measured
+from ui.data import data_version, live_refresh, load_city, load_network, load_thresholds, ranking_min_measured
 from ui.exports import download
 from ui.widgets import PAGE_CSS, header_html, md_text
 
+THEMES = {"mission": "作战图（所选图层）", "public_toilets": "公厕步行覆盖", "markets": "农贸市场步行覆盖"}
+PAPERS = {"A3": "A3（300 dpi）", "A4": "A4（300 dpi）", "wechat": "微信（1080 像素宽）"}
+# key figures per drawn layer, after the three every 作战图 poster carries
+LAYER_FIGURES = {"parking": "parking_progress", "public_toilets": "toilets", "markets": "markets"}
 
 
 def _source_note(meta: dict[str, str]) -> str:
@@ -23,19 +31,56 @@ def _source_note(meta: dict[str, str]) -> str:
     return "数据来源：本市创城业务台账"
 
 
+def _coverage(city, area: AreaFilter, facility: str) -> tuple[CoverageLayer, tuple[KeyFigure, ...]]:
+    """The area's compounds with their walk to the nearest facility (the facility's own
+    standard), and the figures a coverage poster states."""
+    result = analyse(city, load_network(), load_thresholds(), CoverageRequest(facility, "standard"))
+    compounds = filter_area(result.compounds, area)
+    population = int(compounds["population"].sum())
+    covered = int(compounds.loc[compounds["covered"], "population"].sum())
+    share = kpi.Ratio(covered, population)
+    title = FACILITY_TYPES[facility].title_zh
+    source = result.threshold.source_text()
+    layer = CoverageLayer(compounds, filter_area(result.facilities, area), result.cutoff_m, title, source)
+    return layer, (
+        KeyFigure("居民步行可达", share.percent_text(),
+                  f"{result.cutoff_m:.0f} 米内（{result.method_title}）可达{title}的小区人口 {covered:,} / {population:,}"),
+        KeyFigure("未覆盖人口", f"{population - covered:,}", f"{int((~compounds['covered']).sum()):,} 个小区超过 "
+                                                              f"{result.cutoff_m:.0f} 米"),
+        KeyFigure("服务半径", f"{result.cutoff_m:.0f} 米", source),
+        KeyFigure(f"在用{title}", f"{len(layer.facilities):,}", "本区域内，来自城市数据库"),
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="正在生成海报…")
-def _poster(data_key: tuple, area: AreaFilter, layers: tuple[str, ...], paper: str, landscape: bool,
-            title: str, subtitle: str, fmt: str) -> bytes:
+def _poster(data_key: tuple, area: AreaFilter, theme: str, layers: tuple[str, ...], paper: str, landscape: bool,
+            title: str, subtitle: str, approval: str, fmt: str) -> tuple[bytes, str]:
     state = load_city()
     city, meta = state.frames, state.meta
     focus = area_outline(city, area)
     data = {name: filter_area(frame, area) if name not in ("admin_boundaries", "roads") else frame
             for name, frame in city.items()}
+    coverage = None
+    if theme == "mission":
+        keys = ("pass_rate", "open_problems", "problems_closed",
+                *(LAYER_FIGURES[k] for k in layers if k in LAYER_FIGURES))
+        key_figures = tuple(KeyFigure(t.label, t.value, t.detail) for t in figures.tiles(keys, data, state.as_of))
+    else:
+        coverage, key_figures = _coverage(city, area, theme)
     spec = PosterSpec(title=title, subtitle=subtitle, paper=paper, landscape=landscape, layers=layers,
                       date_text=f"数据截至 {state.as_of:%Y-%m-%d %H:%M} · 制图 {dt.date.today().isoformat()}",
-                      source_note=_source_note(meta),
-                      generated_label="示范数据（程序生成）" if state.generated else "")
-    return to_bytes(render_poster(data, meta, spec, focus=focus), fmt)
+                      source_note=_source_note(meta), figures=key_figures, map_approval=approval,
+                      coverage=coverage, generated_label="示范数据（程序生成）" if state.generated else "")
+    fig = render_poster(data, meta, spec, focus=focus)
+    if paper == "wechat":
+        return save_wechat(fig)
+    return to_bytes(fig, fmt), fmt
+
+
+def _subtitle(theme: str, layers: list[str]) -> str:
+    if theme != "mission":
+        return f"居民小区到最近{FACILITY_TYPES[theme].title_zh}的步行距离与覆盖情况"
+    return "、".join(MISSION_LAYERS[k] for k in MISSION_LAYERS if k in layers) + "分布"
 
 
 def render() -> None:
@@ -45,39 +90,47 @@ def render() -> None:
     st.markdown(header_html("宣传导出：海报与进度图", "示范数据（程序生成）" if state.generated else "",
                             state.as_of.strftime("%Y-%m-%d %H:%M")), unsafe_allow_html=True)
     st.caption("地图页右上角的“导出 2×/3×”按钮可直接保存当前地图画面（含标题、图例、日期、比例尺、指北针与数据说明）。"
-               "本页在服务器上生成印刷用海报（300 dpi PNG 与 PDF）和进度图。")
+               "本页在服务器上生成印刷用海报（300 dpi PNG 与 PDF）、微信用图片和进度图。")
     left, right = st.columns(2)
     with left:
         area = area_control(city, st, prefix="press", levels=3)
+    with right:
+        theme = st.radio("海报主题", list(THEMES), format_func=THEMES.get, horizontal=True, key="press_theme")
     area_name = area_title(city, meta, area)
     with st.form("poster_form"):
         left, right = st.columns(2)
-        layers = left.multiselect("图层", list(MISSION_LAYERS), default=list(MISSION_LAYERS),
-                                  format_func=MISSION_LAYERS.get, key="press_layers", placeholder="选择图层")
-        paper = right.radio("纸张", ["A3", "A4"], horizontal=True, key="press_paper")
-        orientation = right.radio("方向", ["横向", "纵向"], horizontal=True, key="press_orientation")
-        title = st.text_input("标题", f"{area_name} 创城作战图", key=f"press_title_{area_name}", max_chars=40)
-        subtitle = st.text_input("副标题", "测评点位、网格、停车、公厕与农贸市场分布", key="press_subtitle",
+        layers = left.multiselect("图层（作战图）", list(MISSION_LAYERS), default=list(MISSION_LAYERS),
+                                  format_func=MISSION_LAYERS.get, key="press_layers", placeholder="选择图层",
+                                  disabled=theme != "mission")
+        paper = right.radio("尺寸", list(PAPERS), format_func=PAPERS.get, horizontal=True, key="press_paper")
+        orientation = right.radio("方向（微信图片固定为竖版）", ["横向", "纵向"], horizontal=True,
+                                  key="press_orientation")
+        suffix = "创城作战图" if theme == "mission" else THEMES[theme]
+        title = st.text_input("标题", f"{area_name} {suffix}", key=f"press_title_{area_name}_{theme}", max_chars=40)
+        subtitle = st.text_input("副标题（可留空）", _subtitle(theme, layers), key=f"press_subtitle_{theme}",
                                  max_chars=80)
+        approval = st.text_input("审图号（可留空）", "", key="press_approval", max_chars=40,
+                                 help="正式出版的地图须有审图号；留空时海报注明“本图为示意图，边界不作为权属争议依据”。")
         submitted = st.form_submit_button("生成海报", type="primary")
     if submitted or st.session_state.get("press_made"):
         st.session_state["press_made"] = True
-        version = data_version()
-        args = (version.city_key(), area, tuple(layers), paper, orientation == "横向",
-                title, subtitle)
+        args = (data_version().city_key(), area, theme, tuple(layers), paper, orientation == "横向",
+                title.strip(), subtitle.strip(), approval.strip())
+        stem = f"{title}_{PAPERS[paper].split('（')[0]}{'' if paper == 'wechat' else orientation}"
         try:
-            png = _poster(*args, "png")
-            pdf = _poster(*args, "pdf")
+            image, ext = _poster(*args, "png")
+            c1, c2 = st.columns(2)
+            download(c1, f"下载 {ext.upper()}" + ("（微信，小于 1 MB）" if paper == "wechat" else "（300 dpi）"),
+                     image, file_name=f"{stem}.{ext}", mime=f"image/{'jpeg' if ext == 'jpg' else 'png'}",
+                     key="dl_png", what=f"海报：{title}")
+            if paper != "wechat":
+                pdf, _ = _poster(*args, "pdf")
+                download(c2, "下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf",
+                         what=f"海报：{title}")
         except FontMissingError as exc:
             st.error(md_text(exc))
             st.stop()
-        stem = f"{title}_{paper}{orientation}"
-        c1, c2 = st.columns(2)
-        download(c1, "下载 PNG（300 dpi）", png, file_name=f"{stem}.png", mime="image/png", key="dl_png",
-                 what=f"海报：{title}")
-        download(c2, "下载 PDF", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="dl_pdf",
-                 what=f"海报：{title}")
-        st.image(png, caption="海报预览", width="stretch")
+        st.image(image, caption="海报预览", width="stretch")
 
     st.markdown("#### 进度图（PNG）")
     progress = city["progress"]

@@ -42,14 +42,31 @@ def test_wall_replays_a_past_date_from_the_address():
     assert "数据日期 2026-08-01（历史回放）" in page and "3,962 / 19,116 个" not in page
 
 
-def test_press_page_makes_a_poster_and_charts():
+def test_press_page_makes_a_poster_and_charts(demo_city):
     at = AppTest.from_file(str(VIEWS / "press.py"), default_timeout=300).run()
     assert not at.exception
     at.selectbox(key="press_district").set_value("140214").run()
-    assert at.text_input(key="press_title_大同市云冈区").value == "大同市云冈区 创城作战图"
+    assert at.text_input(key="press_title_大同市云冈区_mission").value == "大同市云冈区 创城作战图"
     at.radio(key="press_paper").set_value("A4")
     at.button[0].click().run()
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "下载 PNG（300 dpi）" in labels and "下载 PDF" in labels
     assert sum("下载“" in label for label in labels) == 3
+    # a 街道: the title follows the area
+    streets = demo_city.frames["streets"]
+    street = streets[streets["district_code"] == "140214"].sort_values("street_code").iloc[0]
+    at.selectbox(key="press_street").set_value(street["street_code"]).run()
+    assert at.text_input(key=f"press_title_大同市云冈区{street['street_name']}_mission").value == \
+        f"大同市云冈区{street['street_name']} 创城作战图"
+
+
+def test_press_page_makes_a_wechat_coverage_image():
+    at = AppTest.from_file(str(VIEWS / "press.py"), default_timeout=300).run()
+    at.radio(key="press_theme").set_value("public_toilets").run()
+    assert at.text_input(key="press_title_大同市_public_toilets").value == "大同市 公厕步行覆盖"
+    at.radio(key="press_paper").set_value("wechat")
+    at.button[0].click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert any("微信，小于 1 MB" in label for label in labels) and "下载 PDF" not in labels
