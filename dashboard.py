@@ -6,6 +6,7 @@ Run with ``streamlit run server.py`` (``scripts/run.sh`` sets everything up firs
 import streamlit as st
 
 from ui.access import pages_for
+from ui.chrome import chrome_css, chrome_js
 from ui.auth_gate import (AUTO_RERUN, current_session, hand_over_cookie, note_session, sign_in_form,
                           sign_out_button)
 from ui.data import engine
@@ -16,6 +17,10 @@ from ui.settings import sign_in_needed, sign_in_required
 # font host, which an intranet cannot reach (the browser test catches it).
 st.set_page_config(page_title="创城作战图", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="auto")  # "auto": collapsed on a phone, open on a desk
+# In the sidebar: a style element there takes no room on the page itself.
+st.sidebar.markdown(chrome_css(), unsafe_allow_html=True)
+with st.sidebar:
+    st.html(chrome_js(), unsafe_allow_javascript=True)
 
 # A page's own automatic refresh is not the user's activity: it must not hold off the idle sign-out.
 session = current_session(engine(), touch=not st.session_state.pop(AUTO_RERUN, False))

@@ -14,7 +14,7 @@ import geopandas as gpd
 from geo.areas import AreaFilter, filter_area
 from layers import basemap, grids, inspection_points, markets, parking, public_toilets
 from layers.assets import assert_offline, new_map
-from layers.controls import MetricScale, legend_control, title_control
+from layers.controls import FitArea, MetricScale, legend_control, title_control
 from layers.export import ExportControl, NorthArrow
 from layers.style import map_css
 from layers.tiles import BASEMAPS, add_tiles, fall_back_when_tiles_fail
@@ -137,6 +137,6 @@ def build_battle_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str],
         lon, lat = shift([west, east], [south, north])
         bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
     # Keep the area clear of the title (top left) and the legend (right).
-    fmap.fit_bounds(bounds, padding_top_left=(10, 90), padding_bottom_right=(LEGEND_WIDTH_PX, 10))
+    FitArea(bounds, legend_px=LEGEND_WIDTH_PX).add_to(fmap)
     assert_offline(fmap)
     return fmap

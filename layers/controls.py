@@ -62,7 +62,9 @@ def legend_html(sections: list[LegendSection], footer: str = "") -> str:
         parts.append(f'<div class="cc-sec"><div class="cc-sec-title">{html.escape(section.title)}'
                      f"</div>{rows}</div>")
     foot = f'<div class="cc-foot">{html.escape(footer)}</div>' if footer else ""
-    return f'<div class="cc-legend-body">{"".join(parts)}</div>{foot}'
+    # The button shows only on a narrow map (a phone), where the legend starts folded.
+    return (f'<button type="button" class="cc-legend-toggle">图例</button>'
+            f'<div class="cc-legend-body">{"".join(parts)}</div>{foot}')
 
 
 def compact_legend_html(sections: list[LegendSection]) -> str:
@@ -85,6 +87,9 @@ class HtmlControl(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
             div.innerHTML = {{ this.inner_html|tojson }};
+            div.querySelectorAll(".cc-legend-toggle").forEach(function (b) {
+                b.onclick = function () { div.classList.toggle("cc-open"); };
+            });
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -169,6 +174,29 @@ class ZoomVisibility(MacroElement):
         self.map_name = fmap.get_name()
         self.layer_name = layer.get_name()
         self.min_zoom = int(min_zoom)
+
+
+class FitArea(MacroElement):
+    """Fit the map to ``bounds`` ([[south, west], [north, east]]) leaving room for the title box
+    (top left) and, on a wide map, the legend (right); on a phone-width map the legend is folded,
+    so the area takes the whole width."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var wide = map.getSize().x > {{ this.narrow_px }};
+            map.fitBounds({{ this.bounds }}, {paddingTopLeft: [10, wide ? 90 : 60],
+                paddingBottomRight: [wide ? {{ this.legend_px }} : 10, 10]});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], *, legend_px: int, narrow_px: int = 640):
+        super().__init__()
+        self._name = "FitArea"
+        self.bounds = json.dumps(bounds)
+        self.legend_px = int(legend_px)
+        self.narrow_px = int(narrow_px)
 
 
 class MetricScale(MacroElement):

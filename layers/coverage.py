@@ -13,7 +13,7 @@ from geo.lifecircle import AREA_LEVELS
 from layers import basemap
 from layers.assets import assert_offline, new_map
 from layers.battle_map import LEGEND_WIDTH_PX, generated_note
-from layers.controls import (LegendItem, LegendSection, MetricScale, NameLabels, legend_control,
+from layers.controls import (FitArea, LegendItem, LegendSection, MetricScale, NameLabels, legend_control,
                              title_control)
 from layers.export import ExportControl, NorthArrow
 from layers.geojson import DisplayShift, geojson_group, to_feature_collection
@@ -189,6 +189,6 @@ def build_coverage_map(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], 
     MetricScale().add_to(fmap)
     NorthArrow().add_to(fmap)
     ExportControl(f"{meta.get('city_name', '')}{facility_title}步行覆盖").add_to(fmap)
-    fmap.fit_bounds(bounds, padding_top_left=(10, 90), padding_bottom_right=(LEGEND_WIDTH_PX, 10))
+    FitArea(bounds, legend_px=LEGEND_WIDTH_PX).add_to(fmap)
     assert_offline(fmap)
     return fmap

@@ -78,6 +78,15 @@ MAP_CSS = f"""
 .cc-legend .cc-sec-title {{ font-weight: 700; font-size: 14px; margin-bottom: 2px; }}
 .cc-legend .cc-row {{ display: flex; align-items: center; gap: 8px; }}
 .cc-legend .cc-foot {{ margin-top: 4px; font-size: 12px; color: #5f6b7a; }}
+.cc-legend-toggle {{ display: none; }}
+@media (max-width: 640px) {{
+  .cc-legend-toggle {{ display: block; font: inherit; font-weight: 700; font-size: 15px; min-height: 40px;
+    min-width: 64px; border: 0; background: none; color: #b71c1c; cursor: pointer; }}
+  .cc-legend:not(.cc-open) .cc-legend-body, .cc-legend:not(.cc-open) .cc-foot {{ display: none; }}
+  .cc-legend.cc-open {{ max-height: 60vh; }}
+  .cc-title-box .cc-title {{ font-size: 15px; }}
+  .cc-title-box .cc-subtitle {{ display: none; }}
+}}
 .cc-title-box .cc-title {{ font-size: 19px; font-weight: 800; color: #b71c1c; }}
 .cc-title-box .cc-subtitle {{ font-size: 12px; color: #3e4c59; }}
 .cc-label-street span {{ font-size: 16px; font-weight: 700; color: #1a237e; white-space: nowrap;

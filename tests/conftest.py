@@ -111,6 +111,19 @@ def app_url(app_store):
         yield url
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, one per test module (Playwright drives it)."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throwaway PostgreSQL 15 + PostGIS server (installed by scripts/install_postgres.sh)."""

@@ -37,7 +37,7 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
     area = area_control(city.frames)
     st.sidebar.header("图层")
     layers = st.sidebar.multiselect("显示的图层", list(MISSION_LAYERS), default=list(MISSION_LAYERS),
-                                    format_func=MISSION_LAYERS.get, key="layers")
+                                    format_func=MISSION_LAYERS.get, key="layers", placeholder="选择图层")
     st.sidebar.header("底图")
     options = [k for k, b in BASEMAPS.items() if key_configured or not b.needs_tianditu_key]
     basemap = st.sidebar.radio("底图", options, format_func=lambda k: BASEMAPS[k].title,

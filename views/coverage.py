@@ -69,7 +69,8 @@ def _controls(city, standards):
         options = city[ftype.layer][ftype.id_col].astype(str).tolist()
         names = dict(zip(options, city[ftype.layer][ftype.name_col].astype(str)))
         excluded = st.multiselect("假设停用的设施（如改造期间关闭）", options,
-                                  format_func=lambda i: f"{names.get(i, i)}（{i}）", key="cov_excluded")
+                                  format_func=lambda i: f"{names.get(i, i)}（{i}）", key="cov_excluded",
+                                  placeholder="不停用任何设施")
         st.header("选址建议")
         k = st.number_input("建议新增数量 k", min_value=0, max_value=MAX_SITES, value=0, step=1,
                             key="cov_k")

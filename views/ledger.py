@@ -213,10 +213,11 @@ def _figures_table(where, table, by: str) -> None:
     for rate in ("结案率", "按期结案率"):
         if rate in shown:
             shown[rate] = shown[rate] * 100
-    percent = st.column_config.NumberColumn(format="%.1f%%")
-    where.dataframe(shown, hide_index=True, width="stretch",
-                    column_config={"结案率": percent, "按期结案率": percent,
-                                   "平均处置天数": st.column_config.NumberColumn(format="%.1f")})
+    # A Styler sets the text shown (a rate with nothing due is "—", not "None") while the
+    # values stay numbers, so the columns still sort.
+    formats = {c: f for c, f in (("结案率", "{:.1f}%"), ("按期结案率", "{:.1f}%"), ("平均处置天数", "{:.1f}"))
+               if c in shown}
+    where.dataframe(shown.style.format(formats, na_rep="—"), hide_index=True, width="stretch")
 
 
 def _stats_tab(cases, city, as_of):

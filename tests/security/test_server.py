@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS, running_server
+from scripts.screenshot import running_server
 from tests.conftest import copy_store
 
 pytestmark = pytest.mark.browser
@@ -151,16 +151,6 @@ def _page(browser, url: str, headers: dict | None = None):
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     return context, page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_a_forged_sso_header_from_a_direct_client_is_ignored(guarded, browser):

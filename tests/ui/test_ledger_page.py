@@ -4,6 +4,7 @@ that really move the case, a stale form refused, a new case shown at once, stati
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -153,3 +154,12 @@ def test_the_statistics_read_as_chinese_with_percentages(page, url):
     due = whole["应结案数"] > 0
     expected = (whole.loc[due, "按期结案数"] / whole.loc[due, "应结案数"] * 100).round(6)
     assert (whole.loc[due, "按期结案率"].round(6) == expected).all()
+    # what the reader sees: one decimal and a per cent sign; "—" where nothing was due, not "None"
+    import pyarrow as pa
+
+    proto = [t for t in at.dataframe if "按期结案率" in t.value.columns][-1].proto
+    shown = pa.ipc.open_stream(proto.arrow_data.styler.display_values).read_pandas()
+    column = list(whole.columns).index("按期结案率")
+    texts = shown.iloc[:, column].tolist()
+    assert all(t == "—" if pd.isna(v) else t == f"{v:.1f}%" for t, v in zip(texts, whole["按期结案率"]))
+    assert "—" in texts or whole["按期结案率"].notna().all()
