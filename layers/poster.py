@@ -11,6 +11,7 @@ if it is missing the export stops with a message instead of printing boxes.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,12 @@ class Paper:
     height_in: float
     dpi: int
     text_scale: float
-    definitions: bool = True   # print how each key figure is counted (too small to read on a phone)
 
 
 def paper(name: str, landscape: bool) -> Paper:
-    """"A4"/"A3" at 300 dpi in either orientation, or "wechat": 1080 px wide, 3:4, for 公众号/朋友圈."""
+    """"A4"/"A3" at 300 dpi in either orientation, or "wechat": 1080 × 1620 px (2:3), for 公众号/朋友圈."""
     if name == "wechat":
-        return Paper("微信 1080 像素", 1080 / 150, 1440 / 150, 150, 1.4, definitions=False)
+        return Paper("微信 1080 像素", 1080 / 150, 1620 / 150, 150, 1.4)
     w, h = (v / 25.4 for v in PAPER_MM[name])
     if landscape:
         w, h = h, w
@@ -205,7 +205,7 @@ def layout(page: Paper, n_figures: int = 6) -> Layout:
         return Layout((margin_x, foot, 1 - band_w - 2 * margin_x, 1 - head - foot),
                       (1 - band_w - margin_x / 2, foot, band_w, 1 - head - foot), side=True)
     rows = -(-min(n_figures, 6) // 3)
-    band_h = (0.13 + 0.085 * rows) if page.definitions else (0.16 + 0.09 * rows)
+    band_h = 0.13 + (0.085 if page.dpi >= DPI else 0.105) * rows
     return Layout((margin_x, foot + band_h, 1 - 2 * margin_x, 1 - head - foot - band_h),
                   (margin_x, foot, 1 - 2 * margin_x, band_h - 0.01), side=False)
 
@@ -311,9 +311,20 @@ def _draw_coverage(ax, cov: CoverageLayer, crs, clip, k: float) -> list:
     return handles
 
 
-def _wrap(text: str, width_chars: int) -> str:
-    """Break Chinese text every ``width_chars`` characters (it has no spaces to break at)."""
-    return "\n".join(text[i:i + width_chars] for i in range(0, len(text), width_chars)) if text else ""
+def _wrap(text: str, width_chars: float) -> str:
+    """Lines of at most ``width_chars`` Chinese characters (a Latin letter or digit counts half):
+    Chinese breaks between any two characters, a number or word is never split."""
+    lines, line, used = [], "", 0.0
+    for token in re.findall(r"[0-9A-Za-z.,%/:+\-]+|\s+|.", text):
+        size = len(token) * (0.55 if token.isascii() else 1.0)
+        if used + size > width_chars and line.strip():
+            lines.append(line.rstrip())
+            line, used = token.lstrip(), size if not token.isspace() else 0.0
+        else:
+            line, used = line + token, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _key_figure(fig, f: KeyFigure, x: float, top: float, page: Paper, sizes: tuple[float, float, float],
@@ -326,7 +337,7 @@ def _key_figure(fig, f: KeyFigure, x: float, top: float, page: Paper, sizes: tup
     fig.text(x, top, f.value, fontsize=value_pt, fontweight="bold", color="#b71c1c", va="top")
     fig.text(x, top - h(value_pt), f.label, fontsize=label_pt, fontweight="bold", color="#1f2933", va="top")
     used = h(value_pt) + h(label_pt)
-    if page.definitions and f.definition:
+    if f.definition:
         chars = max(8, int(width_frac * page.width_in * 72 / def_pt * 0.92))
         text = _wrap(f.definition, chars)
         fig.text(x, top - used, text, fontsize=def_pt, color="#52606d", va="top", linespacing=1.2)
@@ -406,10 +417,10 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     if spec.subtitle.strip():
         fig.text(box.map_box[0], sub_y, spec.subtitle, fontsize=12 * k, color="#37474f", va="center")
     if spec.generated_label:
-        # beside the title on a landscape page; on a portrait page, at the end of the subtitle line
-        fig.text(1 - box.map_box[0], title_y if box.side else sub_y, spec.generated_label, fontsize=11 * k,
-                 color="#8d4a00", ha="right", va="center",
-                 bbox={"boxstyle": "round", "facecolor": "#fff3e0", "edgecolor": "#ffb74d"})
+        # on the map itself (top left), so no crop or long title can part it from the data
+        ax.text(0.015, 0.985, spec.generated_label, transform=ax.transAxes, fontsize=11 * k, color="#8d4a00",
+                ha="left", va="top", zorder=30,
+                bbox={"boxstyle": "round", "facecolor": "#fff3e0", "edgecolor": "#ffb74d"})
     _figures_and_legend(fig, spec, box, page, handles, k)
     approval = f"审图号：{spec.map_approval}" if spec.map_approval.strip() else SCHEMATIC_NOTE
     foot = " · ".join(x for x in (spec.date_text, spec.source_note, approval) if x)

@@ -64,7 +64,9 @@ def _poster(data_key: tuple, area: AreaFilter, theme: str, layers: tuple[str, ..
     if theme == "mission":
         keys = ("pass_rate", "open_problems", "problems_closed",
                 *(LAYER_FIGURES[k] for k in layers if k in LAYER_FIGURES))
-        key_figures = tuple(KeyFigure(t.label, t.value, t.detail) for t in figures.tiles(keys, data, state.as_of))
+        # the WeChat image is read on a phone: the short form of each definition
+        key_figures = tuple(KeyFigure(t.label, t.value, t.brief if paper == "wechat" else t.detail)
+                            for t in figures.tiles(keys, data, state.as_of))
     else:
         coverage, key_figures = _coverage(city, area, theme)
     spec = PosterSpec(title=title, subtitle=subtitle, paper=paper, landscape=landscape, layers=layers,

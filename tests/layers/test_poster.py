@@ -24,7 +24,7 @@ def _focus(frames):
 FIGURES = (KeyFigure("测评点位达标率", "64.5%", "达标 49 / 已测评 76"), KeyFigure("未整改问题", "19", "在办案件"),
            KeyFigure("问题办结率", "85.3%", "已办结 110 / 发现 129（结案、作废、不予立案计为办结）"))
 SIZES = [("A3", True, (4960, 3507)), ("A3", False, (3507, 4960)), ("A4", True, (3507, 2480)),
-         ("A4", False, (2480, 3507)), ("wechat", False, (1080, 1440))]
+         ("A4", False, (2480, 3507)), ("wechat", False, (1080, 1620))]
 
 
 def _texts_outside_the_map(fig):
@@ -62,11 +62,17 @@ def test_poster_fills_the_page_at_its_size(demo_city, paper, landscape, size_px)
     legend = " ".join(texts)
     print(f"\n{paper}{'横' if landscape else '竖'}：地图框占页面 {fill:.0%}")
     assert fill >= 0.45 and outside == []
+    boxes = [(t.get_text(), t.get_window_extent()) for t in _texts_outside_the_map(fig)]
+    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+                   if box_a.overlaps(box_b)]
+    assert overlapping == []
     for f in FIGURES:
         assert f.value in texts and f.label in texts
     for drawn in ("公共停车场", "网格界线", "社区界线", "街道界线", "道路", "区界", "测评点位 不达标", "农贸市场 已改造"):
         assert drawn in legend, drawn
     assert poster.SCHEMATIC_NOTE in legend and "副标题" not in legend
+    map_texts = [t.get_text() for t in map_ax.texts]
+    assert "示范数据（程序生成）" in map_texts
     if paper == "wechat":
         data, ext = save_wechat(fig)
         assert len(data) < 1_000_000
