@@ -5,7 +5,7 @@ Run with ``streamlit run server.py`` (``scripts/run.sh`` sets everything up firs
 
 import streamlit as st
 
-from ui.access import pages_for
+from ui.access import PAGES, pages_for
 from ui.chrome import chrome_css, chrome_js
 from ui.auth_gate import (AUTO_RERUN, current_session, hand_over_cookie, note_session, sign_in_form,
                           sign_out_button)
@@ -28,20 +28,23 @@ note_session(session)
 role = session.actor.role if session is not None and not session.must_change else None
 specs = pages_for(role)
 _, wall_open = sign_in_required()
-if role is None and sign_in_needed():
-    # Signed out on a server others can reach: the sign-in page only (and the wall, if allowed).
-    specs = [s for s in specs if wall_open and s.url_path == "wall"]
+gated = role is None and sign_in_needed()
+if gated:
+    # Signed out on a server others can reach: no menu and no page runs (the sign-in form
+    # below stops first, except on the wall if allowed), but every page's address is known,
+    # so a bookmarked or shared link opens that page right after signing in.
+    specs = list(PAGES)
 pages = [st.Page(s.file, title=s.title, icon=s.icon, url_path=s.url_path or None, default=(i == 0))
          for i, s in enumerate(specs)]
 if not pages:
     pages = [st.Page(lambda: None, title="登录", icon=":material/login:", default=True)]
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="hidden" if gated else "sidebar")
 hand_over_cookie()   # after a sign-in or sign-out: the browser's remembered sign-in follows
 if role is not None and not specs:   # a role no page serves: say so rather than show nothing
     st.error(f"账号角色“{md_text(role)}”没有可用的页面，请联系安全管理员分配角色。")
     sign_out_button(session.actor)
     st.stop()
-if role is None and sign_in_needed() and not (wall_open and navigation.url_path == "wall"):
+if gated and not (wall_open and navigation.url_path == "wall"):
     st.markdown("## 创城作战图")
     if sign_in_form(engine()) is None:
         st.stop()

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from scripts.screenshot import running_server
+from scripts.screenshot import running_server, settled
 from tests.conftest import copy_store
 
 pytestmark = pytest.mark.browser
@@ -288,3 +288,22 @@ def test_the_sign_in_cookie_cannot_be_planted_from_another_site(guarded):
     status = _status(guarded.url + "_cc/session", method="POST", data=b"bad token!",
                      headers={"Origin": f"http://{host}", "Content-Type": "text/plain"})
     assert status[0] == 400
+
+
+def test_a_shared_link_opens_its_page_after_signing_in_and_nothing_before(guarded, browser):
+    """A 网格员 opens a link to 问题台账 on a phone: the sign-in form, no menu, no "page not found",
+    none of the page; after signing in, that page."""
+    from demo.ledger import DEMO_PASSWORD
+
+    context, page = _page(browser, guarded.url + "ledger")
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60000)
+    settled(page)   # the run is over: a not-found notice would be showing now
+    assert page.get_by_role("dialog").count() == 0
+    assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
+    assert page.get_by_text("交办 → 整改").count() == 0
+    page.get_by_label("用户名", exact=True).fill("inspector")
+    page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("问题台账：交办 → 整改 → 核查 → 销号").wait_for(timeout=60000)
+    assert page.url.rstrip("/").endswith("/ledger")
+    context.close()
