@@ -138,8 +138,10 @@ def reset_password(engine: sa.Engine, actor: Actor, username: str, temporary: st
 
 
 def change_password(engine: sa.Engine, username: str, old: str, new: str, *, address: str | None = None,
-                    policy: auth.Policy = auth.DEFAULT_POLICY, now: datetime | None = None) -> None:
-    """The user's own change: the current password proves it is them."""
+                    policy: auth.Policy = auth.DEFAULT_POLICY, now: datetime | None = None) -> int:
+    """The user's own change: the current password proves it is them. Every session of the
+    account ends (someone who knew the old password is signed out everywhere); returns the new
+    session epoch, with which the session that made the change carries on."""
     if old == new:
         raise auth.AuthError("新密码不能与当前密码相同。")
     auth.check_complexity(new, policy, username=username)
@@ -151,10 +153,12 @@ def change_password(engine: sa.Engine, username: str, old: str, new: str, *, add
     if not proven:  # raised after the block, so the failure's audit line is committed
         raise auth.AuthError("当前密码不正确。")
     with writing(engine) as conn:
-        conn.execute(sa.text("UPDATE users SET password_hash = :h, must_change = :m, password_changed_at = :t "
-                             "WHERE username = :u"),
+        conn.execute(sa.text("UPDATE users SET password_hash = :h, must_change = :m, password_changed_at = :t, "
+                             "session_epoch = session_epoch + 1 WHERE username = :u"),
                      {"h": auth.hash_password(new), "m": False, "t": now or datetime.now(), "u": username})
         audit.record(conn, actor=username, action="password_change", target=username, address=address)
+        epoch = conn.execute(sa.text("SELECT session_epoch FROM users WHERE username = :u"), {"u": username}).scalar()
+    return int(epoch)
 
 
 def set_role(engine: sa.Engine, actor: Actor, username: str, role: str, *, unit: str | None = None,

@@ -82,6 +82,15 @@ def _remember(engine, session: accounts.Session) -> None:
     st.session_state[COOKIE_CHANGE] = token
 
 
+def carry_on_after_password_change(engine, actor: Actor, epoch: int) -> None:
+    """The tab that changed the password stays signed in (the change ended every session of
+    the account, this one's remembered sign-in too): its session takes the new epoch and this
+    browser gets a new remembered sign-in."""
+    web_sessions.forget(engine, st.session_state.get(TOKEN))
+    st.session_state[SESSION] = accounts.Session(actor, epoch)
+    _remember(engine, st.session_state[SESSION])
+
+
 def _recall(engine) -> accounts.Session | None:
     """A sign-in this browser remembers (a reload, another tab), if it still holds."""
     try:
@@ -206,10 +215,9 @@ def _change_password_form(engine, session: accounts.Session) -> None:
                 st.error("两次输入的新密码不一致。")
                 return
             try:
-                accounts.change_password(engine, session.actor.username, old, new, address=client_address(),
-                                         policy=security_policy())
-                st.session_state[SESSION] = accounts.Session(session.actor, session.epoch)
-                _remember(engine, st.session_state[SESSION])
+                epoch = accounts.change_password(engine, session.actor.username, old, new,
+                                                 address=client_address(), policy=security_policy())
+                carry_on_after_password_change(engine, session.actor, epoch)
                 st.rerun()
             except auth.AuthError as exc:
                 st.error(md_text(exc))

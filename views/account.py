@@ -6,7 +6,7 @@ import streamlit as st
 
 from store import accounts, auth
 from store.errors import StoreError
-from ui.auth_gate import SESSION, sign_in_form, sign_out, sign_out_button
+from ui.auth_gate import SESSION, carry_on_after_password_change, sign_in_form, sign_out, sign_out_button
 from ui.data import engine as store_engine
 from ui.settings import client_address, security_policy
 from ui.widgets import PAGE_CSS, flash, header_html, md_text, show_flashes
@@ -37,9 +37,10 @@ def render() -> None:
                 flash("error", "两次输入的新密码不一致。")
             else:
                 try:
-                    accounts.change_password(engine, actor.username, old, new, address=client_address(),
-                                             policy=policy)
-                    flash("success", "密码已修改。")
+                    epoch = accounts.change_password(engine, actor.username, old, new,
+                                                     address=client_address(), policy=policy)
+                    carry_on_after_password_change(engine, actor, epoch)
+                    flash("success", "密码已修改；其他电脑和手机上的登录已全部退出。")
                 except (auth.AuthError, StoreError) as exc:
                     flash("error", str(exc))
             st.rerun()

@@ -134,6 +134,20 @@ def test_passwords_expire_and_a_reset_forces_a_change(engine):
     assert {"password_reset", "password_change", "password_change_failed"} <= set(_actions(engine))
 
 
+def test_a_password_change_ends_every_other_session(engine):
+    """Someone who knew the old password is signed out everywhere; the changer carries on."""
+    from store import web_sessions
+
+    here = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.1")
+    elsewhere = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.2")
+    phone = web_sessions.remember(engine, elsewhere, now=time.time(), idle_s=900)
+    epoch = accounts.change_password(engine, "li", PW, "New-pass-2026")
+    assert epoch == here.epoch + 1
+    assert accounts.current_session(engine, elsewhere) is None
+    assert web_sessions.recall(engine, phone, now=time.time(), idle_s=900) is None
+    assert accounts.current_session(engine, accounts.Session(here.actor, epoch)) is not None
+
+
 def test_sign_out_everywhere_ends_every_session(engine):
     one = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.1")
     two = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.2")

@@ -202,13 +202,18 @@ def test_the_auditor_reads_the_log_and_no_one_else_does(url):
 
 
 def test_everyone_changes_their_own_password(url):
+    engine = store.open_store(url)
+    elsewhere = accounts.sign_in(engine, "leader", DEMO_PASSWORD, now=time.time())   # another device
     at = _page("account", Actor("leader", LEADER))
     at.text_input(key="me_old").input(DEMO_PASSWORD)
     at.text_input(key="me_new").input("Another-pw-2026")
     at.text_input(key="me_again").input("Another-pw-2026")
     at.button(key="FormSubmitter:me_password-修改密码").click().run()
-    assert "密码已修改" in _text(at)
-    assert accounts.sign_in(store.open_store(url), "leader", "Another-pw-2026", now=time.time())
+    assert "密码已修改" in _text(at) and "其他电脑和手机上的登录已全部退出" in _text(at)
+    assert accounts.sign_in(engine, "leader", "Another-pw-2026", now=time.time())
+    assert accounts.current_session(engine, elsewhere) is None        # the other device is out
+    at.run()
+    assert not at.exception and not _has(at, "login_user")          # this tab carries on
 
 
 def test_an_account_whose_role_has_no_page_is_told_so(url):
