@@ -84,7 +84,6 @@ html, body {{ height: 100%; margin: 0; overflow: hidden; background: #050d16; co
 
 MASK_STYLE = {"stroke": False, "fill": True, "fillColor": "#000000", "fillOpacity": 0.6}
 OUTLINE_STYLE = {"color": "#ffd54f", "weight": 5, "fill": False}
-THEME_TITLES = {"toilet_coverage": "公厕", "market_coverage": "农贸市场"}
 THEME_FACILITY = {"toilet_coverage": "toilets", "market_coverage": "markets"}
 
 
