@@ -125,10 +125,11 @@ class Carousel(MacroElement):
             var north = L.control({position: "topright"});
             north.onAdd = function () { var d = L.DomUtil.create("div", "cc-wall-north"); d.innerHTML = "▲<br>北"; return d; };
             north.addTo(map);
+            // --u in px, as the stylesheet computes it: min(1vw, 16:9 of 1vh)
+            function unit() { return Math.min(window.innerWidth / 100, window.innerHeight * 1.7778 / 100); }
             // The scale bar's longest length grows with the text in it (14u).
-            var u0 = Math.min(window.innerWidth / 100, window.innerHeight * 1.7778 / 100);
             L.control.scale({metric: true, imperial: false, position: "bottomright",
-                             maxWidth: Math.round(14 * u0)}).addTo(map);
+                             maxWidth: Math.round(14 * unit())}).addTo(map);
             var state = window.ccCarousel = {index: -1, cycles: 0, showMs: [], views: views.length};
             var dim = null;
             function show(k) {
@@ -162,8 +163,7 @@ class Carousel(MacroElement):
             }
             // Markers and lines grow with the screen like the text does (--u is 19.2 px at 1080p).
             function scaleSymbols() {
-                var u = Math.min(window.innerWidth / 100, window.innerHeight * 1.7778 / 100);
-                var k = Math.max(1, u / 19.2);
+                var k = Math.max(1, unit() / 19.2);
                 document.documentElement.style.setProperty("--cc-k", 1.4 * k);
                 (function walk(layer) {
                     if (layer.eachLayer) layer.eachLayer(walk);

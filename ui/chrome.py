@@ -59,7 +59,7 @@ STREAMLIT_ZH = {
     "Format": "格式", "Automatic": "自动", "Copy to clipboard": "复制", "No results": "无匹配项",
     "Choose options": "请选择", "Choose an option": "请选择", "Select all": "全选", "Clear all": "全部清除",
     "Running...": "运行中…", "Stop": "停止", "Close": "关闭", "Open": "展开", "Remove": "移除",
-    "Upload": "选择文件", "Choose date": "选择日期", "Previous month": "上个月", "Next month": "下个月",
+    "Choose date": "选择日期", "Previous month": "上个月", "Next month": "下个月",
     "Increment": "增加", "Decrement": "减少", "Show password text": "显示密码", "Hide password text": "隐藏密码",
     "Expand sidebar": "展开侧栏", "Collapse sidebar": "收起侧栏", "Main menu": "主菜单",
     "Link to heading": "本节链接", "Selected values": "已选项", "Choose date range": "选择日期范围",

@@ -31,7 +31,7 @@ def _pass_rate(data, as_of) -> Tile:
 def _open_problems(data, as_of) -> Tile:
     open_total = kpi.open_problems(data["cases"])
     linked = int(data["inspection_points"]["open_problems"].sum())
-    overdue = ledger_kpi.ledger_figures(data["cases"], as_of=as_of)["overdue"]
+    overdue = int(ledger_kpi.is_overdue(data["cases"], as_of).sum())
     return Tile("未整改问题", f"{open_total:,}",
                 f"问题台账在办案件；其中 {linked} 件关联测评点位，超期 {overdue} 件", "#d73027",
                 brief=f"其中超期 {overdue} 件")

@@ -48,6 +48,8 @@ PANEL_CSS = """
   flex: 0 1 auto; min-height: 0; display: flex; }
 .cc-wchart svg { display: block; max-height: 100%; }
 """
+# the frames a panel counts over (tiles, headline, chart)
+PANEL_FRAMES = ("inspection_points", "cases", "parking_sections", "public_toilets", "markets")
 CHART_TEXT = 25   # viewBox units; the chart is drawn about 1.0× at 1080p (26u wide, viewBox 500)
 CHART_HEIGHT = 270
 
@@ -57,18 +59,18 @@ def _district_ranking(frames, min_measured: int) -> pd.DataFrame:
                             code_col="district_code", name_col="district_name", min_measured=min_measured)
 
 
-def _ranking(view: WallView, frames, min_measured: int) -> tuple[str, pd.DataFrame, str | None]:
-    """(heading, ranking table, the code to highlight) for the view's 红黑榜."""
-    if view.kind in ("district", "street"):
-        district = frames["districts"].loc[frames["districts"]["district_code"] == view.district_code,
-                                           "district_name"].iloc[0]
-        inside = AreaFilter(district_code=view.district_code)
-        table = kpi.area_ranking(filter_area(frames["inspection_points"], inside),
-                                 filter_area(frames["cases"], inside),
-                                 filter_area(frames["streets"], inside),
-                                 code_col="street_code", name_col="street_name", min_measured=min_measured)
-        return f"{district} 各街道 红黑榜", table, view.street_code
-    return "各区测评达标率 红黑榜", _district_ranking(frames, min_measured), None
+def _ranking(district_code: str | None, frames, min_measured: int) -> tuple[str, pd.DataFrame]:
+    """(heading, ranking table) of a view's 红黑榜: the 街道 of ``district_code``, or the 区."""
+    if district_code is None:
+        return "各区测评达标率 红黑榜", _district_ranking(frames, min_measured)
+    district = frames["districts"].loc[frames["districts"]["district_code"] == district_code,
+                                       "district_name"].iloc[0]
+    inside = AreaFilter(district_code=district_code)
+    table = kpi.area_ranking(filter_area(frames["inspection_points"], inside),
+                             filter_area(frames["cases"], inside),
+                             filter_area(frames["streets"], inside),
+                             code_col="street_code", name_col="street_name", min_measured=min_measured)
+    return f"{district} 各街道 红黑榜", table
 
 
 def _place(table: pd.DataFrame, code: str | None) -> str:
@@ -110,11 +112,14 @@ def _chart(view: WallView, frames, data, config: WallConfig) -> str:
         return line_chart_svg("全市施划停车位累计（个）", progress["date"], [
             Series("已施划", progress["painted_bays"].to_numpy(), "#ffd54f")],
             text=CHART_TEXT, width=500, height=CHART_HEIGHT)
-    events = frames["events"]
-    mine = events[events["case_id"].isin(data["cases"]["id"])]
-    counts = daily_progress(pd.DataFrame({"painted_on": pd.Series(dtype=str), "bays": pd.Series(dtype=int)}),
-                            mine, planned_bays=0, start=pd.Timestamp(progress["date"].iloc[0]),
-                            end=pd.Timestamp(progress["date"].iloc[-1]))
+    if view.area.is_whole_city:
+        counts = progress
+    else:   # the same counts over the area's cases' events
+        events = frames["events"]
+        mine = events[events["case_id"].isin(data["cases"]["id"])]
+        counts = daily_progress(pd.DataFrame({"painted_on": pd.Series(dtype=str), "bays": pd.Series(dtype=int)}),
+                                mine, planned_bays=0, start=pd.Timestamp(progress["date"].iloc[0]),
+                                end=pd.Timestamp(progress["date"].iloc[-1]))
     where = "" if view.area.is_whole_city else view.title
     return line_chart_svg(f"{where}问题累计（件）", counts["date"], [
         Series("发现", counts["problems_found"].to_numpy(), "#ef5350"),
@@ -127,9 +132,14 @@ def view_contents(views: list[WallView], frames, as_of: datetime, config: WallCo
     """Headline, tiles, 红黑榜 and chart for every view, from the frames of ``ui.data.load_city``."""
     out = []
     districts = _district_ranking(frames, min_measured)
+    rankings: dict[str | None, tuple[str, pd.DataFrame]] = {}   # one per 区 (None: the city's 区)
     for view in views:
-        data = {name: filter_area(frame, view.area) for name, frame in frames.items()}
-        heading, table, selected = _ranking(view, frames, min_measured)
+        data = {name: filter_area(frames[name], view.area) for name in PANEL_FRAMES}
+        ranked_in = view.district_code if view.kind in ("district", "street") else None
+        if ranked_in not in rankings:
+            rankings[ranked_in] = _ranking(ranked_in, frames, min_measured)
+        heading, table = rankings[ranked_in]
+        selected = view.street_code
         headline, note = _headline(view, data, coverage, table, districts)
         tiles = "".join(f'<div class="cc-wtile"><div class="k">{html.escape(t.label)}</div>'
                         f'<div class="v">{html.escape(t.value)}</div>'

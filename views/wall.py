@@ -23,11 +23,12 @@ html, body, .stApp { overflow: hidden !important; background: #050d16 !important
 .block-container { padding: 0 !important; max-width: 100% !important; }
 [data-testid="stVerticalBlock"] { gap: 0 !important; }
 .stMain iframe { position: fixed; inset: 0; width: 100vw !important; height: 100vh !important; border: 0; }
-.st-key-wall_date { position: fixed; top: calc(min(1vw, 1.7778vh) * 0.6); right: calc(min(1vw, 1.7778vh) * 0.6);
-  width: calc(min(1vw, 1.7778vh) * 9.5) !important; z-index: 1000; }
+.stApp { --u: min(1vw, 1.7778vh); }   /* the wall document's unit (layers/wall_map.py) */
+.st-key-wall_date { position: fixed; top: calc(var(--u) * 0.6); right: calc(var(--u) * 0.6);
+  width: calc(var(--u) * 9.5) !important; z-index: 1000; }
 .st-key-wall_date button { background: #10233a !important; color: #ffd54f !important; border-color: #ffb74d !important;
-  min-height: calc(min(1vw, 1.7778vh) * 2.6); }
-.st-key-wall_date button p, .st-key-wall_date button span { font-size: calc(min(1vw, 1.7778vh) * 1.3) !important; }
+  min-height: calc(var(--u) * 2.6); }
+.st-key-wall_date button p, .st-key-wall_date button span { font-size: calc(var(--u) * 1.3) !important; }
 </style>
 """
 COVERAGE_THEMES = {"toilet_coverage": "public_toilets", "market_coverage": "markets"}
