@@ -10,6 +10,7 @@ from ui.chrome import chrome_css, chrome_js
 from ui.auth_gate import (AUTO_RERUN, current_session, hand_over_cookie, note_session, sign_in_form,
                           sign_out_button)
 from ui.data import engine
+from ui.failsafe import run_page
 from ui.widgets import md_text
 from ui.settings import sign_in_needed, sign_in_required
 
@@ -49,4 +50,4 @@ if gated and not (wall_open and navigation.url_path == "wall"):
     if sign_in_form(engine()) is None:
         st.stop()
     st.rerun()
-navigation.run()
+run_page(navigation)

@@ -10,25 +10,25 @@ if it is missing the export stops with a message instead of printing boxes.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager, rcParams
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
-
-from geo.crs import local_metric_crs  # noqa: E402
-from layers.coverage import DISTANCE_CLASSES, UNCOVERED_COLOR, distance_color  # noqa: E402
-from layers.style import (HIERARCHY_STYLE, MARKET_COLORS, PARKING_LOT_COLOR, PROGRESS_BINS,  # noqa: E402
+from geo.crs import local_metric_crs
+from layers.coverage import DISTANCE_CLASSES, UNCOVERED_COLOR, distance_color
+from layers.style import (HIERARCHY_STYLE, MARKET_COLORS, PARKING_LOT_COLOR, PROGRESS_BINS,
                           RESULT_COLORS, ROAD_STYLE, TOILET_COLORS, progress_color)
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -38,20 +38,34 @@ PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
 DPI = 300
 
 
+# rcParams are one per process and Streamlit serves every session on its own thread: one drawing
+# at a time, so one user's poster never reads another's half-set parameters.
+_DRAWING = threading.RLock()
+
+
+def new_figure(width_in: float, height_in: float, dpi: float) -> Figure:
+    """A figure with its own Agg canvas, outside pyplot: Streamlit calls ``pyplot.close("all")``
+    whenever any session's script ends, which would strip a pyplot figure of its canvas halfway
+    through another user's poster."""
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def literal_text(draw):
     """Draw with every text shown as typed: a title such as “奖励 $5$ 元” is not mathtext."""
-    import functools
 
     @functools.wraps(draw)
     def drawn(*args, **kwargs):
         # Only this key is restored: rc_context would also undo use_cjk_font's settings,
         # which the PDF writer reads later, at save time.
-        before = plt.rcParams["text.parse_math"]
-        plt.rcParams["text.parse_math"] = False  # read when each Text is created
-        try:
-            return draw(*args, **kwargs)
-        finally:
-            plt.rcParams["text.parse_math"] = before
+        with _DRAWING:
+            before = rcParams["text.parse_math"]
+            rcParams["text.parse_math"] = False  # read when each Text is created
+            try:
+                return draw(*args, **kwargs)
+            finally:
+                rcParams["text.parse_math"] = before
 
     return drawn
 
@@ -69,9 +83,9 @@ def use_cjk_font() -> str:
             "请运行 scripts/setup.sh 或 sudo apt-get install fonts-noto-cjk 后重试。")
     for path in found:
         font_manager.fontManager.addfont(path)
-    plt.rcParams["font.family"] = FONT_FAMILY
-    plt.rcParams["pdf.fonttype"] = 42  # embed the font itself, not outlines as Type 3
-    plt.rcParams["axes.unicode_minus"] = False
+    rcParams["font.family"] = FONT_FAMILY
+    rcParams["pdf.fonttype"] = 42  # embed the font itself, not outlines as Type 3
+    rcParams["axes.unicode_minus"] = False
     return FONT_FAMILY
 
 
@@ -311,15 +325,25 @@ def _draw_coverage(ax, cov: CoverageLayer, crs, clip, k: float) -> list:
     return handles
 
 
+# Chinese line breaking (禁则): these never start a line, those never end one.
+NO_LINE_START = set("）】」』》〉，。、；：！？…%)]}.,;:!?")
+NO_LINE_END = set("（【「『《〈([{")
+
+
 def _wrap(text: str, width_chars: float) -> str:
     """Lines of at most ``width_chars`` Chinese characters (a Latin letter or digit counts half):
-    Chinese breaks between any two characters, a number or word is never split."""
+    Chinese breaks between any two characters, a number or word is never split, closing
+    punctuation hangs at the end of its line and an opening bracket moves down with its text."""
     lines, line, used = [], "", 0.0
     for token in re.findall(r"[0-9A-Za-z.,%/:+\-]+|\s+|.", text):
         size = len(token) * (0.55 if token.isascii() else 1.0)
-        if used + size > width_chars and line.strip():
+        if used + size > width_chars and line.strip() and token not in NO_LINE_START:
+            carried = ""
+            while line and line[-1] in NO_LINE_END:
+                line, carried = line[:-1], line[-1] + carried
             lines.append(line.rstrip())
-            line, used = token.lstrip(), size if not token.isspace() else 0.0
+            line = carried + token.lstrip()
+            used = len(carried) + (size if not token.isspace() else 0.0)
         else:
             line, used = line + token, used + size
     if line.strip():
@@ -387,7 +411,7 @@ def _fit_legend(fig, lax, handles: list, ncols: tuple[int, ...], size_pt: float)
 
 @literal_text
 def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec: PosterSpec, *,
-                  focus: gpd.GeoDataFrame) -> plt.Figure:
+                  focus: gpd.GeoDataFrame) -> Figure:
     """The poster for the chosen area (``focus`` polygons, any CRS) and layers: title band, the
     map filling its frame (the area centred, its surroundings filling the rest at equal scale),
     key figures with their definitions, a legend of everything drawn, and a footer with date,
@@ -395,7 +419,7 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     use_cjk_font()
     page = spec.page()
     k = page.text_scale
-    fig = plt.figure(figsize=(page.width_in, page.height_in), dpi=page.dpi)
+    fig = new_figure(page.width_in, page.height_in, page.dpi)
     fig.patch.set_facecolor("white")
     box = layout(page, len(spec.figures))
     ax = fig.add_axes(box.map_box, label="map")
@@ -429,30 +453,30 @@ def render_poster(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], spec:
     return fig
 
 
-def save_wechat(fig: plt.Figure, limit_bytes: int = 1_000_000) -> tuple[bytes, str]:
+def save_wechat(fig: Figure, limit_bytes: int = 1_000_000) -> tuple[bytes, str]:
     """The WeChat image as PNG if it is under ``limit_bytes``, else as the best JPEG quality
-    under it; returns (bytes, "png" | "jpg"). The figure is closed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor())
-    png = buffer.getvalue()
-    if len(png) < limit_bytes:
-        plt.close(fig)
-        return png, "png"
-    for quality in (90, 85, 80, 70, 60, 50):
+    under it; returns (bytes, "png" | "jpg")."""
+    with _DRAWING:
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="jpg", dpi=fig.dpi, facecolor=fig.get_facecolor(),
-                    pil_kwargs={"quality": quality, "optimize": True})
-        if len(buffer.getvalue()) < limit_bytes:
-            break
-    plt.close(fig)
-    return buffer.getvalue(), "jpg"
+        fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor())
+        png = buffer.getvalue()
+        if len(png) < limit_bytes:
+            return png, "png"
+        for quality in (90, 85, 80, 70, 60, 50):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="jpg", dpi=fig.dpi, facecolor=fig.get_facecolor(),
+                        pil_kwargs={"quality": quality, "optimize": True})
+            if len(buffer.getvalue()) < limit_bytes:
+                break
+        return buffer.getvalue(), "jpg"
 
 
 @literal_text
-def progress_chart(progress: pd.DataFrame, kind: str, *, title: str, note: str) -> plt.Figure:
+def progress_chart(progress: pd.DataFrame, kind: str, *, title: str, note: str) -> Figure:
     """A progress chart (施划停车位 or 问题) over time, styled like the wall screen."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=200)
+    fig = new_figure(8, 4.5, 200)
+    ax = fig.subplots()
     fig.patch.set_facecolor("#0b1a2b")
     ax.set_facecolor("#11263d")
     dates = pd.to_datetime(progress["date"])
@@ -475,11 +499,12 @@ def progress_chart(progress: pd.DataFrame, kind: str, *, title: str, note: str) 
 
 
 @literal_text
-def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> plt.Figure:
+def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> Figure:
     """The 街道 ranking by 达标率 as a horizontal bar chart (unranked streets left out)."""
     use_cjk_font()
     ranked = ranking[ranking["rank"].notna()].iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(ranked) + 1.5), dpi=200)
+    fig = new_figure(8, 0.4 * len(ranked) + 1.5, 200)
+    ax = fig.subplots()
     fig.patch.set_facecolor("#0b1a2b")
     ax.set_facecolor("#11263d")
     colors = ["#1a9850" if r >= 0.8 else "#fdae61" if r >= 0.6 else "#d73027" for r in ranked["pass_rate"]]
@@ -496,9 +521,9 @@ def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> plt.Figure
     return fig
 
 
-def to_bytes(fig: plt.Figure, fmt: str) -> bytes:
-    """PNG (at the figure's dpi, recorded in the file) or PDF bytes; the figure is closed."""
+def to_bytes(fig: Figure, fmt: str) -> bytes:
+    """PNG (at the figure's dpi, recorded in the file) or PDF bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor())
-    plt.close(fig)
+    with _DRAWING:
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, facecolor=fig.get_facecolor())
     return buffer.getvalue()

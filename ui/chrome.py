@@ -31,6 +31,8 @@ def chrome_css() -> str:
 [role="dialog"]:not(:has([data-testid="stVerticalBlock"])) h2 + div div {{ font-size: 0; }}
 [role="dialog"]:not(:has([data-testid="stVerticalBlock"])) h2 + div div::after {{
   content: "您打开的页面不存在或无权访问，已转到首页。"; font-size: 1rem; }}
+/* Streamlit 自己的错误框（页面内的错误由 ui/failsafe 换成中文提示）：不链接外部搜索引擎 */
+[data-testid="stException"] a[target="_blank"] {{ display: none; }}
 /* 手机 */
 @media (max-width: {PHONE_MAX_PX}px) {{
   .block-container {{ padding-left: 0.75rem !important; padding-right: 0.75rem !important; }}

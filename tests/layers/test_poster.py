@@ -9,7 +9,6 @@ from PIL import Image
 from geo import kpi
 from geo.crs import local_metric_crs
 from layers import poster
-import matplotlib.pyplot as plt
 
 from layers.poster import (CoverageLayer, KeyFigure, PosterSpec, progress_chart, ranking_chart, render_poster,
                            save_wechat, to_bytes)
@@ -106,7 +105,26 @@ def test_a_coverage_poster_states_its_share_and_threshold(demo_city):
     texts = " ".join(t.get_text() for t in _texts_outside_the_map(fig))
     assert "超过 300 米（未覆盖）" in texts and "GB 55013-2021 §5.0.1" in texts
     assert "测评点位 达标" not in texts   # a coverage poster draws the coverage, not the mission layers
-    plt.close(fig)
+
+
+def test_a_poster_survives_another_session_ending_while_it_draws(demo_city, monkeypatch):
+    """Streamlit runs pyplot.close("all") whenever any session's script ends (script_runner's
+    _clean_problem_modules); on the server that happens while another user's poster is drawing."""
+    import matplotlib.pyplot as plt
+
+    frames, meta = demo_city.frames, demo_city.meta
+    draw_map = poster._draw_map
+
+    def other_session_ends(*args, **kwargs):
+        handles = draw_map(*args, **kwargs)
+        plt.close("all")
+        return handles
+
+    monkeypatch.setattr(poster, "_draw_map", other_session_ends)
+    for paper in ("A4", "wechat"):
+        fig = render_poster(frames, meta, PosterSpec("图", "", paper=paper), focus=_focus(frames))
+        image = poster.save_wechat(fig)[0] if paper == "wechat" else to_bytes(fig, "png")
+        assert image[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0"[:4])
 
 
 def test_poster_pdf_page_size_and_embedded_cjk_font(demo_city):
@@ -136,3 +154,13 @@ def test_missing_font_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(poster, "FONT_FILES", ("/nonexistent/font.ttc",))
     with pytest.raises(poster.FontMissingError, match="fonts-noto-cjk"):
         poster.use_cjk_font()
+
+
+def test_wrapped_definitions_follow_chinese_line_breaking():
+    text = "已办结 282 / 发现 325（结案、作废、不予立案计为办结）"
+    for width in range(8, 30):
+        lines = poster._wrap(text, width).split("\n")
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")   # nothing lost
+        assert not any(line[0] in "）、，。" for line in lines[1:]), (width, lines)
+        assert not any(line.endswith("（") for line in lines), (width, lines)
+        assert "282" in "".join(lines) and all("28\n2" not in x for x in lines)
