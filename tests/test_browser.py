@@ -137,24 +137,32 @@ def test_an_online_basemap_that_cannot_load_says_so_and_falls_back(app_url):
     assert "高德" not in legend_footer and "离线" in legend_footer
 
 
-def test_a_poster_is_made_through_the_server_while_others_use_it(app_url, browser):
+def test_a_poster_is_made_through_the_server_while_others_use_it(app_url):
     """宣传导出 in the browser, the server drawing it while another session's pages run and end
     (each end closes pyplot's figures on the server); the download is the 300 dpi A3 PNG."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    press, other = context.new_page(), context.new_page()
-    press.goto(app_url + "press", wait_until="domcontentloaded")
-    press.get_by_role("button", name="生成海报").wait_for(timeout=60000)
-    other.goto(app_url, wait_until="domcontentloaded")
-    press.get_by_role("button", name="生成海报").click()
-    for _ in range(3):   # the other session's scripts end again and again while the poster draws
-        other.reload(wait_until="domcontentloaded")
-    download_button = press.get_by_role("button", name="下载 PNG（300 dpi）")
-    download_button.wait_for(timeout=120000)
-    with press.expect_download() as info:
-        download_button.click()
-    png = Path(info.value.path()).read_bytes()
-    assert press.get_by_text("本页出现内部错误").count() == 0
+    from playwright.sync_api import sync_playwright
+
+    from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:   # not the module-scoped fixture: the other tests here start their own
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
+                                      accept_downloads=True)
+        press, other = context.new_page(), context.new_page()
+        press.goto(app_url + "press", wait_until="domcontentloaded")
+        press.get_by_role("button", name="生成海报").wait_for(timeout=60000)
+        other.goto(app_url, wait_until="domcontentloaded")
+        press.get_by_role("button", name="生成海报").click()
+        for _ in range(3):   # the other session's scripts end again and again while the poster draws
+            other.reload(wait_until="domcontentloaded")
+        download_button = press.get_by_role("button", name="下载 PNG（300 dpi）")
+        download_button.wait_for(timeout=120000)
+        with press.expect_download() as info:
+            download_button.click()
+        png = Path(info.value.path()).read_bytes()
+        failed = press.get_by_text("本页出现内部错误").count()
+        browser.close()
+    assert failed == 0
     width, height = struct.unpack(">II", png[16:24])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert abs(width - 420 / 25.4 * 300) <= 1 and abs(height - 297 / 25.4 * 300) <= 1   # A3 landscape, 300 dpi
-    context.close()
