@@ -29,29 +29,35 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from geo.permissions import may_upload
-from ui.auth_gate import SIGNED_IN
+from chuangcheng.geo.permissions import may_upload
+from chuangcheng.ui.auth_gate import SIGNED_IN
 
 ROOT = Path(__file__).resolve().parent
 LOG = logging.getLogger("chuangcheng.server")
 METRICS = "/_stcore/metrics"
 UPLOAD = "/_stcore/upload_file/"
-SESSION_COOKIE_PATH = "/_cc/session"   # POST a token: the browser keeps it (HttpOnly); DELETE: forgets it
+SESSION_COOKIE_PATH = "/_cc/session"  # POST a token: the browser keeps it (HttpOnly); DELETE: forgets it
 # Everything the pages load comes from this server; tiles of the two optional online basemaps
 # (天地图, 高德) are the only images from elsewhere, and only when a user picks them.
 TILE_HOSTS = "https://*.tianditu.gov.cn https://*.is.autonavi.com"
-CSP = ("default-src 'self'; "
-       "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "   # Streamlit and Vega need inline and eval
-       "style-src 'self' 'unsafe-inline'; "
-       f"img-src 'self' data: blob: {TILE_HOSTS}; "
-       "font-src 'self' data:; "
-       "connect-src 'self' ws: wss:; "
-       "frame-src 'self' blob: data:; "
-       "worker-src 'self' blob:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-           (b"x-frame-options", b"SAMEORIGIN"), (b"content-security-policy", CSP.encode()),
-           (b"permissions-policy", b"camera=(self), geolocation=(self), microphone=()")]
+CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "  # Streamlit and Vega need inline and eval
+    "style-src 'self' 'unsafe-inline'; "
+    f"img-src 'self' data: blob: {TILE_HOSTS}; "
+    "font-src 'self' data:; "
+    "connect-src 'self' ws: wss:; "
+    "frame-src 'self' blob: data:; "
+    "worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"content-security-policy", CSP.encode()),
+    (b"permissions-policy", b"camera=(self), geolocation=(self), microphone=()"),
+]
 
 
 def upload_budget_bytes() -> int:
@@ -66,9 +72,17 @@ def upload_budget_bytes() -> int:
 
 async def _refuse(send, status: int, message: str) -> None:
     body = message.encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), *HEADERS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *HEADERS,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -76,7 +90,7 @@ def _upload_refusal(scope) -> tuple[int, str] | None:
     """Why an upload request must be refused (status, message), or None to let it through."""
     from streamlit.runtime import Runtime
 
-    from ui.settings import sign_in_needed
+    from chuangcheng.ui.settings import sign_in_needed
 
     parts = scope["path"].split(UPLOAD, 1)[1].split("/")
     session_id = parts[0]
@@ -94,7 +108,7 @@ def _upload_refusal(scope) -> tuple[int, str] | None:
     per_session = st.get_option("server.maxUploadSize") * 2**20
     held = storage.get(session_id, {})
     # The newest upload is the one the user works on: drop this session's older ones to make room.
-    for file_id in list(held):   # oldest first (insertion order)
+    for file_id in list(held):  # oldest first (insertion order)
         if sum(len(r.data) for r in held.values()) + incoming <= per_session:
             break
         manager.remove_file(session_id, file_id)
@@ -114,7 +128,7 @@ def _same_origin(scope) -> bool:
 async def _session_cookie(scope, receive, send) -> None:
     """Set (POST, body = the token the page was handed after signing in) or clear (DELETE) the
     sign-in cookie. Only from this site's own pages: a cross-site request is refused."""
-    from store.web_sessions import COOKIE
+    from chuangcheng.store.web_sessions import COOKIE
 
     if not _same_origin(scope):
         await _refuse(send, 403, "Forbidden")
@@ -136,10 +150,18 @@ async def _session_cookie(scope, receive, send) -> None:
     secure = scope.get("scheme") == "https" or headers.get(b"x-forwarded-proto", b"") == b"https"
     base = scope["path"].rsplit(SESSION_COOKIE_PATH, 1)[0] or "/"
     value = token if scope["method"] == "POST" else ""
-    cookie = (f"{COOKIE}={value}; Path={base}; HttpOnly; SameSite=Strict" + ("; Secure" if secure else "")
-              + ("" if value else "; Max-Age=0"))
-    await send({"type": "http.response.start", "status": 204,
-                "headers": [(b"set-cookie", cookie.encode("ascii")), (b"cache-control", b"no-store"), *HEADERS]})
+    cookie = (
+        f"{COOKIE}={value}; Path={base}; HttpOnly; SameSite=Strict"
+        + ("; Secure" if secure else "")
+        + ("" if value else "; Max-Age=0")
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [(b"set-cookie", cookie.encode("ascii")), (b"cache-control", b"no-store"), *HEADERS],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -169,8 +191,10 @@ class Guard:
         async def with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                   *[(n, v) for n, v in HEADERS if n not in present]]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *[(n, v) for n, v in HEADERS if n not in present]],
+                }
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -190,10 +214,10 @@ def _patch_streamlit() -> None:
 def first_start_notice() -> None:
     """Print (and keep on disk) the setup code when the store has no accounts yet; warn when a
     generated demonstration store (published passwords) is served beyond this machine."""
-    import store
-    from store import accounts
-    from store.meta import read_meta
-    from ui.settings import demo_mode, listens_beyond_loopback, setup_code_path, store_url
+    from chuangcheng import store
+    from chuangcheng.store import accounts
+    from chuangcheng.store.meta import read_meta
+    from chuangcheng.ui.settings import demo_mode, listens_beyond_loopback, setup_code_path, store_url
 
     engine = store.open_store(store_url())
     missing = accounts.missing_administrators(engine)
@@ -203,13 +227,24 @@ def first_start_notice() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(code + "\n", encoding="utf-8")
-        what = ("这是一个没有任何账号的新存储" if not accounts.has_accounts(engine)
-                else f"存储中还没有{'、'.join(missing)}账号")
-        print(f"\n创城作战图：{what}。打开网页，用初始化码 {code} 设置{'、'.join(missing)}（三权分立）。"
-              f"初始化码也保存在 {path}（仅本机可读），用后即失效。\n", file=sys.stderr, flush=True)
+        what = (
+            "这是一个没有任何账号的新存储"
+            if not accounts.has_accounts(engine)
+            else f"存储中还没有{'、'.join(missing)}账号"
+        )
+        print(
+            f"\n创城作战图：{what}。打开网页，用初始化码 {code} 设置{'、'.join(missing)}（三权分立）。"
+            f"初始化码也保存在 {path}（仅本机可读），用后即失效。\n",
+            file=sys.stderr,
+            flush=True,
+        )
     if read_meta(engine).get("generated") == "true" and listens_beyond_loopback() and not demo_mode():
-        print("\n创城作战图：当前是程序生成的示范存储，示范账号的密码在 README 中公开；"
-              "请勿在生产网络上使用。正式使用请配置新的存储（见 README“正式部署”）。\n", file=sys.stderr, flush=True)
+        print(
+            "\n创城作战图：当前是程序生成的示范存储，示范账号的密码在 README 中公开；"
+            "请勿在生产网络上使用。正式使用请配置新的存储（见 README“正式部署”）。\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 @asynccontextmanager

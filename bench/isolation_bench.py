@@ -26,14 +26,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import store
-from demo.build import build_city, load_into_store
-from demo.ledger import DEMO_PASSWORD
+from chuangcheng import store
+from chuangcheng.demo.build import build_city, load_into_store
+from chuangcheng.demo.ledger import DEMO_PASSWORD
+from chuangcheng.store.layers import read_layer
 from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS, import_as, running_server
-from store.layers import read_layer
 
-DEMO_AS_OF = date(2026, 11, 20)   # the demo history's last day, as in the tests
-
+DEMO_AS_OF = date(2026, 11, 20)  # the demo history's last day, as in the tests
 
 
 def _rss_mb(pid: int) -> float:
@@ -41,15 +40,20 @@ def _rss_mb(pid: int) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
 
 
-async def _rerun_times(url: str, stop: threading.Event, times: list[tuple[float, float]],
-                       limit: int | None = None) -> None:
+async def _rerun_times(
+    url: str, stop: threading.Event, times: list[tuple[float, float]], limit: int | None = None
+) -> None:
     """Rerun the default page over one websocket until ``stop``; append (start, end) of each run."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    async with websockets.connect(url.replace("http", "ws") + "_stcore/stream", subprotocols=["streamlit"],
-                                  additional_headers={"Origin": url.rstrip("/")}, max_size=None) as socket:
+    async with websockets.connect(
+        url.replace("http", "ws") + "_stcore/stream",
+        subprotocols=["streamlit"],
+        additional_headers={"Origin": url.rstrip("/")},
+        max_size=None,
+    ) as socket:
         while not stop.is_set() and (limit is None or len(times) < limit):
             rerun = BackMsg()
             rerun.rerun_script.query_string = ""
@@ -66,9 +70,14 @@ async def _rerun_times(url: str, stop: threading.Event, times: list[tuple[float,
 
 def _csv(path: Path, rows: int) -> None:
     rng = np.random.default_rng(7)
-    pd.DataFrame({"公厕编号": [f"BIG{i:07d}" for i in range(rows)], "公厕名称": [f"公厕{i}" for i in range(rows)],
-                  "经度": np.round(rng.uniform(113.20, 113.40, rows), 6),
-                  "纬度": np.round(rng.uniform(39.98, 40.17, rows), 6)}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "公厕编号": [f"BIG{i:07d}" for i in range(rows)],
+            "公厕名称": [f"公厕{i}" for i in range(rows)],
+            "经度": np.round(rng.uniform(113.20, 113.40, rows), 6),
+            "纬度": np.round(rng.uniform(39.98, 40.17, rows), 6),
+        }
+    ).to_csv(path, index=False)
 
 
 def _import_as_user_a(url: str, path: Path) -> tuple[float, float, float]:
@@ -109,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         with running_server(env=env, timeout_s=120) as server:
             runs: list[tuple[float, float]] = []
             asyncio.run(_rerun_times(server.url, threading.Event(), runs, limit=args.repeat + 1))
-            idle = [end - start for start, end in runs[1:]]   # the first run fills the caches
+            idle = [end - start for start, end in runs[1:]]  # the first run fills the caches
             busy: list[tuple[float, float]] = []
             stop = threading.Event()
             closed: list[str] = []
@@ -149,14 +158,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"用户 B（用户 A {phase}）：没有完整的运行")
             continue
         med, p90 = statistics.median(during), float(np.percentile(during, 90))
-        print(f"用户 B 重新运行作战挂图（用户 A {phase}）：中位数 {med:.2f} 秒，90% 分位 {p90:.2f} 秒（{len(during)} 次），"
-              f"为空闲时的 {med / idle_med:.2f} 倍（90% 分位 {p90 / idle_med:.2f} 倍）")
-    print(f"用户 A：上传并解析 {clicked - started:.0f} 秒，确认写入 {done - clicked:.0f} 秒；"
-          f"图层由 {before_rows:,} 条变为 {after_rows:,} 条（新增 {after_rows - before_rows:,}）")
+        print(
+            f"用户 B 重新运行作战挂图（用户 A {phase}）：中位数 {med:.2f} 秒，90% 分位 {p90:.2f} 秒（{len(during)} 次），"
+            f"为空闲时的 {med / idle_med:.2f} 倍（90% 分位 {p90 / idle_med:.2f} 倍）"
+        )
+    print(
+        f"用户 A：上传并解析 {clicked - started:.0f} 秒，确认写入 {done - clicked:.0f} 秒；"
+        f"图层由 {before_rows:,} 条变为 {after_rows:,} 条（新增 {after_rows - before_rows:,}）"
+    )
     for phase, lo, hi in (("上传与解析期间", started, clicked), ("写入及之后", clicked, float("inf"))):
         grown = max((mb for t, mb in rss if lo <= t <= hi), default=base_rss) - base_rss
         print(f"服务器进程内存峰值增加（{phase}）：{grown:.0f} MB")
-    print(f"（上传文件本身 {file_mb:.0f} MB，会话期间由 Streamlit 保存在内存中；写入后各页面重新读取的城市多了这些要素）")
+    print(
+        f"（上传文件本身 {file_mb:.0f} MB，会话期间由 Streamlit 保存在内存中；写入后各页面重新读取的城市多了这些要素）"
+    )
     for line in closed:
         stamp, why = line.split(" ", 1)
         print(f"用户 B 的连接在用户 A 确认写入后 {float(stamp) - clicked:.0f} 秒断开：{why}")

@@ -18,16 +18,21 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import store
-from geo.workflow import INSPECTOR, UNIT, Actor
-from store import accounts, ledger
-from store.db import writing
+from chuangcheng import store
+from chuangcheng.geo.workflow import INSPECTOR, UNIT, Actor
+from chuangcheng.store import accounts, ledger
+from chuangcheng.store.db import writing
 
 T0 = datetime(2026, 11, 1, 9)
 INSP = Actor("insp", INSPECTOR)
 UNIT_A = Actor("ua", UNIT, unit="城管局")
-LOOP = [(INSP, "register", {}), (INSP, "dispatch", {"unit": "城管局", "deadline": T0 + timedelta(days=9)}),
-        (UNIT_A, "start", {}), (UNIT_A, "report_fix", {"note": "已整改"}), (INSP, "verify_pass", {})]
+LOOP = [
+    (INSP, "register", {}),
+    (INSP, "dispatch", {"unit": "城管局", "deadline": T0 + timedelta(days=9)}),
+    (UNIT_A, "start", {}),
+    (UNIT_A, "report_fix", {"note": "已整改"}),
+    (INSP, "verify_pass", {}),
+]
 
 
 def run(engine, seconds: float, threads: int) -> tuple[int, float]:
@@ -39,8 +44,9 @@ def run(engine, seconds: float, threads: int) -> tuple[int, float]:
             cid = ledger.create_case(engine, INSP, title="基准测试案件", source="督查", at=T0)
             version = 1
             for actor, action, kwargs in LOOP:
-                version = ledger.transition(engine, actor, cid, action, expected_version=version,
-                                           at=T0 + timedelta(hours=1), **kwargs).version
+                version = ledger.transition(
+                    engine, actor, cid, action, expected_version=version, at=T0 + timedelta(hours=1), **kwargs
+                ).version
             steps[k] += 1 + len(LOOP)
 
     started = time.perf_counter()

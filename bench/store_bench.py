@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,16 +31,27 @@ import numpy as np
 import pyogrio
 import shapely
 
-import store
-from demo.build import build_city, load_into_store
-from store import layers
-from store.city import load_city
+from chuangcheng import store
+from chuangcheng.demo.build import build_city, load_into_store
+from chuangcheng.store import layers
+from chuangcheng.store.city import load_city
 
 AS_OF = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parent.parent
 # The layers the 作战挂图 draws (layers.battle_map.CITY_LAYERS_USED) plus the compounds it counts.
-READ_LAYERS = ["admin_boundaries", "roads", "streets", "communities", "grids", "inspection_points",
-               "parking_lots", "parking_sections", "public_toilets", "markets", "compounds"]
+READ_LAYERS = [
+    "admin_boundaries",
+    "roads",
+    "streets",
+    "communities",
+    "grids",
+    "inspection_points",
+    "parking_lots",
+    "parking_sections",
+    "public_toilets",
+    "markets",
+    "compounds",
+]
 
 
 def _median_s(fn, repeat: int) -> float:
@@ -73,7 +85,7 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 import geopandas as gpd, shapely
-from store import layers, open_store
+from chuangcheng.store import layers, open_store
 engine = open_store({url!r})
 while not Path({go!r}).exists():
     time.sleep(0.005)
@@ -90,9 +102,14 @@ def concurrent_commits(url: str, folder: Path, *, writers: int = 3, commits: int
     import json
 
     go = folder / f"go-{time.time_ns()}"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), url=url, go=str(go),
-                                                                   commits=commits, who=f"w{k}")],
-                              stdout=subprocess.PIPE, text=True) for k in range(writers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER.format(root=str(ROOT), url=url, go=str(go), commits=commits, who=f"w{k}")],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(writers)
+    ]
     started = time.perf_counter()
     go.touch()
     reports = [json.loads(line) for p in procs for line in p.communicate(timeout=600)[0].splitlines()]
@@ -120,15 +137,18 @@ def propagation(url: str, rows: int = 10_000) -> float | None:
         before = _tile(page, "公共厕所")
         rng = np.random.default_rng(1)
         ids = [f"BULK{k:05d}" for k in range(rows)]
-        frame = gpd.GeoDataFrame({"toilet_id": ids, "toilet_name": ids, "kind": "固定公厕"},
-                                 geometry=shapely.points(rng.uniform(113.22, 113.38, rows),
-                                                         rng.uniform(40.0, 40.16, rows)), crs="EPSG:4326")
+        frame = gpd.GeoDataFrame(
+            {"toilet_id": ids, "toilet_name": ids, "kind": "固定公厕"},
+            geometry=shapely.points(rng.uniform(113.22, 113.38, rows), rng.uniform(40.0, 40.16, rows)),
+            crs="EPSG:4326",
+        )
         engine = store.open_store(url)
         started = time.perf_counter()
         layers.commit_layer(engine, "public_toilets", frame, actor="bench")
         committed = time.perf_counter() - started
-        page.wait_for_function(f"(e) => ({TILE_JS})('公共厕所') === e.toLocaleString('en-US')",
-                               arg=before + rows, timeout=120000)
+        page.wait_for_function(
+            f"(e) => ({TILE_JS})('公共厕所') === e.toLocaleString('en-US')", arg=before + rows, timeout=120000
+        )
         shown = time.perf_counter() - started
         browser.close()
         engine.dispose()
@@ -163,13 +183,17 @@ def main(argv: list[str] | None = None) -> int:
                 load_into_store(engine, city)
                 floor = floor or _floor_file(engine, folder)
                 r = read_ratio(engine, floor, args.repeat)
-                print(f"{name}：读取作战挂图的 {len(READ_LAYERS)} 个图层（{r['rows']:,} 个要素）"
-                      f" {r['store_s'] * 1000:.0f} 毫秒，pyogrio 读 GeoPackage 文件 {r['floor_s'] * 1000:.0f} 毫秒，"
-                      f"比值 {r['ratio']:.2f}×；含记录回放与区域定位的整城装配 {r['city_s'] * 1000:.0f} 毫秒")
+                print(
+                    f"{name}：读取作战挂图的 {len(READ_LAYERS)} 个图层（{r['rows']:,} 个要素）"
+                    f" {r['store_s'] * 1000:.0f} 毫秒，pyogrio 读 GeoPackage 文件 {r['floor_s'] * 1000:.0f} 毫秒，"
+                    f"比值 {r['ratio']:.2f}×；含记录回放与区域定位的整城装配 {r['city_s'] * 1000:.0f} 毫秒"
+                )
                 engine.dispose()
                 c = concurrent_commits(url, folder)
-                print(f"{name}：3 个进程并发提交同一图层共 {c['written']} 次（{c['seconds']:.1f} 秒），"
-                      f"报告已写入却丢失的提交 {c['lost']} 次")
+                print(
+                    f"{name}：3 个进程并发提交同一图层共 {c['written']} 次（{c['seconds']:.1f} 秒），"
+                    f"报告已写入却丢失的提交 {c['lost']} 次"
+                )
                 if not args.no_browser:
                     seconds = propagation(url)
                     print(f"{name}：另一进程提交 10,000 行后，已打开的作战挂图 {seconds:.1f} 秒内显示")

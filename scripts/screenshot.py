@@ -24,11 +24,20 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--disable-dev-shm-usage",
-                 # For the wall-screen soak test: exact heap sizes and a callable gc().
-                 "--enable-precise-memory-info", "--js-flags=--expose-gc"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    # For the wall-screen soak test: exact heap sizes and a callable gc().
+    "--enable-precise-memory-info",
+    "--js-flags=--expose-gc",
+]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Counts GeoJSON features drawn by Leaflet inside the map's iframe (streamlit-folium's or ours).
@@ -110,22 +119,41 @@ def free_port() -> int:
 class Server:
     url: str
     proc: subprocess.Popen
-    log: Path          # the server's stdout and stderr
+    log: Path  # the server's stdout and stderr
 
 
 @contextlib.contextmanager
-def running_server(*, port: int | None = None, env: dict[str, str] | None = None, timeout_s: float = 90.0,
-                   options: tuple[str, ...] = ()):
+def running_server(
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 90.0,
+    options: tuple[str, ...] = (),
+):
     """Start ``streamlit run server.py`` on loopback; yield a ``Server``; stop it."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false", *options]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "server.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *options,
+    ]
     with tempfile.TemporaryDirectory(prefix="cc-server-") as folder:
         log = Path(folder) / "server.log"
         with log.open("wb") as out:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
-                                    stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+            )
         url = f"http://127.0.0.1:{port}/"
         try:
             deadline = time.monotonic() + timeout_s
@@ -149,8 +177,7 @@ def running_server(*, port: int | None = None, env: dict[str, str] | None = None
 
 
 @contextlib.contextmanager
-def running_app(*, port: int | None = None, env: dict[str, str] | None = None,
-                timeout_s: float = 90.0):
+def running_app(*, port: int | None = None, env: dict[str, str] | None = None, timeout_s: float = 90.0):
     """Start ``streamlit run server.py`` on loopback; yield its URL; stop it."""
     with running_server(port=port, env=env, timeout_s=timeout_s) as server:
         yield server.url
@@ -199,8 +226,9 @@ def import_as(page, url: str, user: str, password: str, layer_title: str) -> Non
     settled(page)
 
 
-def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
-            settle_ms: int = 1500, after_load=None) -> dict:
+def capture(
+    url: str, out: Path, *, width: int, height: int, scale: float = 1.0, settle_ms: int = 1500, after_load=None
+) -> dict:
     """Load ``url``, wait for the map, save a PNG. Returns counts and off-loopback requests.
 
     ``after_load(page, frame)`` runs before the screenshot (e.g. to click a feature); its
@@ -212,8 +240,9 @@ def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
     transferred = {"bytes": 0}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      device_scale_factor=scale, locale="zh-CN")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=scale, locale="zh-CN"
+        )
         page = context.new_page()
 
         def on_request(request):
@@ -228,8 +257,9 @@ def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
             if not is_loopback(ws.url):
                 outside.append(ws.url)
             # The map's script and data reach the page over Streamlit's websocket.
-            ws.on("framereceived", lambda payload: transferred.__setitem__(
-                "bytes", transferred["bytes"] + len(payload)))
+            ws.on(
+                "framereceived", lambda payload: transferred.__setitem__("bytes", transferred["bytes"] + len(payload))
+            )
 
         page.on("request", on_request)
         page.on("response", on_response)
@@ -244,8 +274,14 @@ def capture(url: str, out: Path, *, width: int, height: int, scale: float = 1.0,
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out), full_page=False)
         browser.close()
-    return {"features": count, "outside_requests": outside, "seconds_to_map": drawn_s,
-            "transferred_bytes": transferred["bytes"], "cjk_font": fonts_ok, "after_load": extra}
+    return {
+        "features": count,
+        "outside_requests": outside,
+        "seconds_to_map": drawn_s,
+        "transferred_bytes": transferred["bytes"],
+        "cjk_font": fonts_ok,
+        "after_load": extra,
+    }
 
 
 def main() -> int:
@@ -261,8 +297,10 @@ def main() -> int:
     else:
         with running_app() as url:
             result = capture(url, args.out, width=width, height=height, scale=args.scale)
-    print(f"{args.out}: {result['features']} 个要素，{result['seconds_to_map']:.1f} 秒画出地图，"
-          f"传输 {result['transferred_bytes'] / 1e6:.2f} MB，CJK 字体 {'可用' if result['cjk_font'] else '缺失'}")
+    print(
+        f"{args.out}: {result['features']} 个要素，{result['seconds_to_map']:.1f} 秒画出地图，"
+        f"传输 {result['transferred_bytes'] / 1e6:.2f} MB，CJK 字体 {'可用' if result['cjk_font'] else '缺失'}"
+    )
     for request in result["outside_requests"]:
         print(f"  非本机请求：{request}")
     return 1 if result["outside_requests"] else 0

@@ -3,7 +3,7 @@
 #   1. a Python virtual environment .venv with requirements.txt;
 #   2. the map's front-end assets from the npm registry, copied to static/vendor (served by the app);
 #   3. the embedded store data/store/city.gpkg with the generated demo city 大同市, created on the
-#      first run (never overwritten: it is the system of record; `python -m demo.build --rebuild`
+#      first run (never overwritten: it is the system of record; `python -m chuangcheng.demo.build --rebuild`
 #      starts it again). With $CHUANGCHENG_STORE_URL set (e.g. PostgreSQL), nothing is generated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 log "installing Python packages"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# The project itself, editable: the `chuangcheng` command (coverage, import, demo, serve).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 
 if ! command -v npm >/dev/null 2>&1; then
   log "installing node and npm from Debian"
@@ -59,6 +61,6 @@ if [ -z "${CHUANGCHENG_STORE_URL:-}" ]; then
   if [ ! -f data/store/city.gpkg ]; then
     log "generating the demo city (大同市, four urban districts) into data/store/city.gpkg"
   fi
-  .venv/bin/python -m demo.build --if-missing
+  .venv/bin/python -m chuangcheng.demo.build --if-missing
 fi
 log "ready"

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-DEMO_AS_OF = date(2026, 11, 20)   # the demo history's last day in tests (fixed: exact answers)
+DEMO_AS_OF = date(2026, 11, 20)  # the demo history's last day in tests (fixed: exact answers)
 
 
 def _checkpoint(url: str) -> None:
@@ -27,7 +27,7 @@ def _checkpoint(url: str) -> None:
 @pytest.fixture(scope="session")
 def demo_build():
     """The generated demo city (layers, records and meta), built once."""
-    from demo.build import build_city
+    from chuangcheng.demo.build import build_city
 
     return build_city(as_of=DEMO_AS_OF)
 
@@ -35,8 +35,8 @@ def demo_build():
 @pytest.fixture(scope="session")
 def demo_store_file(tmp_path_factory, demo_build):
     """A store file holding the demo city; never written by tests (copy it first)."""
-    import store
-    from demo.build import load_into_store
+    from chuangcheng import store
+    from chuangcheng.demo.build import load_into_store
 
     path = tmp_path_factory.mktemp("store") / "demo.gpkg"
     engine = store.open_store(f"sqlite:///{path}")
@@ -76,8 +76,8 @@ def app_store(demo_store_file, tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_city(demo_store_file):
     """The assembled demo city as the pages see it on the demo's last day."""
-    import store
-    from store.city import load_city
+    from chuangcheng import store
+    from chuangcheng.store.city import load_city
 
     engine = store.open_store(f"sqlite:///{demo_store_file}")
     city = load_city(engine, as_of=datetime.combine(DEMO_AS_OF, time(23, 59)))
@@ -92,12 +92,20 @@ def square(x0: float, y0: float, size: float = 1.0) -> shapely.Polygon:
 @pytest.fixture
 def two_grids():
     """Two 0.01° grid cells side by side near Datong (EPSG:4326), in two streets."""
-    return gpd.GeoDataFrame({
-        "district_code": ["140213", "140213"], "district_name": ["平城区", "平城区"],
-        "street_code": ["140213001", "140213002"], "street_name": ["甲街道", "乙街道"],
-        "community_code": ["140213001001", "140213002001"], "community_name": ["一社区", "二社区"],
-        "grid_code": ["140213001001001", "140213002001001"], "grid_name": ["一网格", "二网格"],
-    }, geometry=[square(113.30, 40.09, 0.01), square(113.31, 40.09, 0.01)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {
+            "district_code": ["140213", "140213"],
+            "district_name": ["平城区", "平城区"],
+            "street_code": ["140213001", "140213002"],
+            "street_name": ["甲街道", "乙街道"],
+            "community_code": ["140213001001", "140213002001"],
+            "community_name": ["一社区", "二社区"],
+            "grid_code": ["140213001001001", "140213002001001"],
+            "grid_name": ["一网格", "二网格"],
+        },
+        geometry=[square(113.30, 40.09, 0.01), square(113.31, 40.09, 0.01)],
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -146,10 +154,11 @@ def fresh_pg_url(postgres_url, request):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request, tmp_path):
     """An empty, migrated store on each backend."""
-    import store
+    from chuangcheng import store
 
-    url = (f"sqlite:///{tmp_path / 'store.gpkg'}" if request.param == "sqlite"
-           else request.getfixturevalue("fresh_pg_url"))
+    url = (
+        f"sqlite:///{tmp_path / 'store.gpkg'}" if request.param == "sqlite" else request.getfixturevalue("fresh_pg_url")
+    )
     store.open_store(url).dispose()
     return url
 
@@ -157,8 +166,8 @@ def store_url(request, tmp_path):
 @pytest.fixture(scope="session")
 def demo_pg_url(postgres_url, demo_build):
     """The demo city loaded into a PostGIS database (read-only for tests)."""
-    import store
-    from demo.build import load_into_store
+    from chuangcheng import store
+    from chuangcheng.demo.build import load_into_store
     from tests import pg
 
     url = pg.fresh_database(postgres_url, "demo_city")

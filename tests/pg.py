@@ -42,26 +42,93 @@ def throwaway_postgres():
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     port = _free_port()
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                                 "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]
+        ),
+        check=True,
+        capture_output=True,
+    )
     log = root / "log.txt"
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-                                 f"-p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                                 f"-c unix_socket_directories={root}", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-w",
+                "-o",
+                f"-p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c unix_socket_directories={root}",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run(_as_postgres([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                                     "-c", "CREATE DATABASE ledger", "-c", ""]), check=False, capture_output=True)
-        subprocess.run(_as_postgres(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "ledger",
-                                     "-c", "CREATE EXTENSION IF NOT EXISTS postgis"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "psql"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "-c",
+                    "CREATE DATABASE ledger",
+                    "-c",
+                    "",
+                ]
+            ),
+            check=False,
+            capture_output=True,
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "ledger",
+                    "-c",
+                    "CREATE EXTENSION IF NOT EXISTS postgis",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
         # A template with PostGIS: each test's fresh database is a cheap copy of it.
-        subprocess.run(_as_postgres(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                                     "-c", f"CREATE DATABASE {TEMPLATE} TEMPLATE ledger"]),
-                       check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "-c",
+                    f"CREATE DATABASE {TEMPLATE} TEMPLATE ledger",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/ledger"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

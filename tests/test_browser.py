@@ -14,10 +14,12 @@ from scripts.screenshot import COUNT_FEATURES_JS, capture, is_loopback
 from tests.artifacts import ARTIFACTS
 
 # The district's bounds as the map has them (the 街道 layer's union), to zoom back out.
-FIT_DISTRICT_JS = "(() => { let b = null; window.map.eachLayer(l => { if (l.feature && " \
-    "l.feature.properties && l.feature.properties.street_code && l.getBounds) " \
-    "b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), " \
+FIT_DISTRICT_JS = (
+    "(() => { let b = null; window.map.eachLayer(l => { if (l.feature && "
+    "l.feature.properties && l.feature.properties.street_code && l.getBounds) "
+    "b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), "
     "l.getBounds().getNorthEast()); }); return b; })()"
+)
 
 
 pytestmark = pytest.mark.browser
@@ -68,8 +70,10 @@ def test_dashboard_at_1920x1080_is_offline_and_draws_the_map(app_url, demo_city)
     frames = demo_city.frames
     out = ARTIFACTS / "dashboard-1920x1080.png"
     result = capture(app_url, out, width=1920, height=1080, after_load=_zoom_in_and_click_a_point)
-    print(f"\n冷启动到地图画出：{result['seconds_to_map']:.1f} 秒；页面传输 "
-          f"{result['transferred_bytes'] / 1e6:.2f} MB；要素 {result['features']} 个")
+    print(
+        f"\n冷启动到地图画出：{result['seconds_to_map']:.1f} 秒；页面传输 "
+        f"{result['transferred_bytes'] / 1e6:.2f} MB；要素 {result['features']} 个"
+    )
     assert result["outside_requests"] == []
     expected = len(frames["inspection_points"]) + len(frames["public_toilets"]) + len(frames["markets"])
     assert result["features"] >= expected
@@ -110,10 +114,17 @@ def test_an_online_basemap_that_cannot_load_says_so_and_falls_back(app_url):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
         blocked, elsewhere = [], []
-        context.route("**/*", lambda route: (blocked.append(route.request.url), route.abort())
-                      if "autonavi.com" in route.request.url else route.continue_())
-        context.on("request", lambda r: None if is_loopback(r.url) or "autonavi.com" in r.url
-                   else elsewhere.append(r.url))
+        context.route(
+            "**/*",
+            lambda route: (
+                (blocked.append(route.request.url), route.abort())
+                if "autonavi.com" in route.request.url
+                else route.continue_()
+            ),
+        )
+        context.on(
+            "request", lambda r: None if is_loopback(r.url) or "autonavi.com" in r.url else elsewhere.append(r.url)
+        )
         page = context.new_page()
         page.goto(app_url, wait_until="domcontentloaded")
         wait_for_features(page)
@@ -144,16 +155,15 @@ def test_a_poster_is_made_through_the_server_while_others_use_it(app_url):
 
     from scripts.screenshot import CHROMIUM, CHROMIUM_ARGS
 
-    with sync_playwright() as pw:   # not the module-scoped fixture: the other tests here start their own
+    with sync_playwright() as pw:  # not the module-scoped fixture: the other tests here start their own
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
-                                      accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True)
         press, other = context.new_page(), context.new_page()
         press.goto(app_url + "press", wait_until="domcontentloaded")
         press.get_by_role("button", name="生成海报").wait_for(timeout=60000)
         other.goto(app_url, wait_until="domcontentloaded")
         press.get_by_role("button", name="生成海报").click()
-        for _ in range(3):   # the other session's scripts end again and again while the poster draws
+        for _ in range(3):  # the other session's scripts end again and again while the poster draws
             other.reload(wait_until="domcontentloaded")
         download_button = press.get_by_role("button", name="下载 PNG（300 dpi）")
         download_button.wait_for(timeout=120000)
@@ -165,4 +175,4 @@ def test_a_poster_is_made_through_the_server_while_others_use_it(app_url):
     assert failed == 0
     width, height = struct.unpack(">II", png[16:24])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert abs(width - 420 / 25.4 * 300) <= 1 and abs(height - 297 / 25.4 * 300) <= 1   # A3 landscape, 300 dpi
+    assert abs(width - 420 / 25.4 * 300) <= 1 and abs(height - 297 / 25.4 * 300) <= 1  # A3 landscape, 300 dpi

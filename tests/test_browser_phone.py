@@ -14,16 +14,38 @@ import re
 
 import pytest
 
+from chuangcheng.store.web_sessions import COOKIE
 from scripts.screenshot import TEXT_BOXES_JS, running_server, settled, wait_for_features
-from store.web_sessions import COOKIE
 from tests.artifacts import ARTIFACTS
 from tests.conftest import copy_store
 
 pytestmark = pytest.mark.browser
 THUMB_PX = 44
 # Visible ASCII words that are names, not untranslated interface text.
-ALLOWED_WORDS = {"PNG", "PDF", "JPG", "JPEG", "CSV", "Excel", "xlsx", "WGS", "GCJ", "dpi", "GeoJSON", "KML",
-                 "KMZ", "GPKG", "OSM", "km", "leader", "inspector", "unit", "admin", "security", "auditor"}
+ALLOWED_WORDS = {
+    "PNG",
+    "PDF",
+    "JPG",
+    "JPEG",
+    "CSV",
+    "Excel",
+    "xlsx",
+    "WGS",
+    "GCJ",
+    "dpi",
+    "GeoJSON",
+    "KML",
+    "KMZ",
+    "GPKG",
+    "OSM",
+    "km",
+    "leader",
+    "inspector",
+    "unit",
+    "admin",
+    "security",
+    "auditor",
+}
 
 PAGE_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -51,17 +73,21 @@ LEGEND_JS = """() => {
 
 @pytest.fixture(scope="module")
 def field_server(demo_store_file, tmp_path_factory):
-    env = {"CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("phone")),
-           "CHUANGCHENG_DEMO_MODE": "0", "CHUANGCHENG_REQUIRE_SIGN_IN": "1"}
+    env = {
+        "CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("phone")),
+        "CHUANGCHENG_DEMO_MODE": "0",
+        "CHUANGCHENG_REQUIRE_SIGN_IN": "1",
+    }
     with running_server(env=env) as server:
         yield server
 
 
 def _phone(browser, url: str, user: str):
-    from demo.ledger import DEMO_PASSWORD
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_label("用户名", exact=True).fill(user)
@@ -81,8 +107,12 @@ def _phone(browser, url: str, user: str):
 
 def _english(page) -> list[str]:
     texts = [t["text"] for t in page.evaluate(TEXT_BOXES_JS) if not t["covered"]]
-    icons = set(page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stIconMaterial\"]')]"
-                              ".map(e => e.textContent.trim().slice(0, 24))"))
+    icons = set(
+        page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=\"stIconMaterial\"]')]"
+            ".map(e => e.textContent.trim().slice(0, 24))"
+        )
+    )
     out = []
     for text in texts:
         if text in icons or re.search(r"[\u4e00-\u9fff]", text):
@@ -120,8 +150,9 @@ def test_an_inspector_in_the_street(field_server, browser):
     # the sidebar is how a phone user changes page; it must get out of the way afterwards
     page.get_by_test_id("stExpandSidebarButton").tap()
     page.locator('[data-testid="stSidebarNav"] a', has_text="问题台账").tap()
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
-                           ".getBoundingClientRect().right <= 0", timeout=10000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect().right <= 0", timeout=10000
+    )
     page.get_by_role("tab", name="上报问题").wait_for(timeout=60000)
     settled(page)
     _check(page, "ledger")
@@ -147,9 +178,13 @@ def test_a_responsible_unit_handles_its_cases_on_a_phone(field_server, browser):
     # the table's toolbar (shown on a tap or hover) and other labels read by screen readers
     page.locator('[data-testid="stDataFrame"]').first.hover()
     page.locator('[data-testid="stBaseButton-elementToolbar"]').first.wait_for(timeout=10000)
-    labels = page.evaluate("() => [...document.querySelectorAll('.stMain [aria-label]')].map(e => e.getAttribute('aria-label'))")
-    toolbar = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stBaseButton-elementToolbar\"]')]"
-                            ".map(e => e.getAttribute('aria-label'))")
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('.stMain [aria-label]')].map(e => e.getAttribute('aria-label'))"
+    )
+    toolbar = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=\"stBaseButton-elementToolbar\"]')]"
+        ".map(e => e.getAttribute('aria-label'))"
+    )
     assert "下载 CSV" in toolbar and "全屏" in toolbar, toolbar
     english = [label for label in labels if re.fullmatch(r"[A-Za-z /.]+", label or "")]
     assert english == [], " ; ".join(english)

@@ -12,14 +12,21 @@ import time
 import pandas as pd
 import pytest
 
-from demo.ledger import DEMO_PASSWORD
-from scripts.screenshot import (CHROMIUM, CHROMIUM_ARGS, import_as, is_loopback, running_app,
-                                running_server, wait_for_features)
+from chuangcheng.demo.ledger import DEMO_PASSWORD
+from scripts.screenshot import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    import_as,
+    is_loopback,
+    running_app,
+    running_server,
+    wait_for_features,
+)
 from tests.artifacts import ARTIFACTS
 from tests.conftest import copy_store
 
 pytestmark = pytest.mark.browser
-UPDATE_WITHIN_S = 15.0   # the pages poll every 3 s; allow for a slow CI machine
+UPDATE_WITHIN_S = 15.0  # the pages poll every 3 s; allow for a slow CI machine
 
 TILE_JS = """(label) => {
   for (const tile of document.querySelectorAll('.cc-tile')) {
@@ -31,10 +38,19 @@ TILE_JS = """(label) => {
 
 
 def _toilets_csv(n: int, prefix: str) -> bytes:
-    return pd.DataFrame({"公厕编号": [f"{prefix}{k:02d}" for k in range(n)],
-                         "公厕名称": [f"{prefix}新建公厕{k}号" for k in range(n)], "类型": ["固定公厕"] * n,
-                         "经度": [113.245 + 0.004 * k for k in range(n)], "纬度": [40.035] * n}
-                        ).to_csv(index=False).encode("utf-8-sig")
+    return (
+        pd.DataFrame(
+            {
+                "公厕编号": [f"{prefix}{k:02d}" for k in range(n)],
+                "公厕名称": [f"{prefix}新建公厕{k}号" for k in range(n)],
+                "类型": ["固定公厕"] * n,
+                "经度": [113.245 + 0.004 * k for k in range(n)],
+                "纬度": [40.035] * n,
+            }
+        )
+        .to_csv(index=False)
+        .encode("utf-8-sig")
+    )
 
 
 def _tile(page, label: str) -> int:
@@ -44,8 +60,9 @@ def _tile(page, label: str) -> int:
 
 def _wait_for_tile(page, label: str, expected: int, timeout_s: float = UPDATE_WITHIN_S) -> float:
     started = time.monotonic()
-    page.wait_for_function(f"(e) => ({TILE_JS})({label!r}) === e.toLocaleString('en-US')", arg=expected,
-                           timeout=timeout_s * 1000)
+    page.wait_for_function(
+        f"(e) => ({TILE_JS})({label!r}) === e.toLocaleString('en-US')", arg=expected, timeout=timeout_s * 1000
+    )
     return time.monotonic() - started
 
 
@@ -61,8 +78,7 @@ def _import_through_the_page(context, url: str, name: str, data: bytes, log=None
     """Sign in on the 数据导入 page as admin, upload, commit; returns when the commit was clicked."""
     page = context.new_page()
     import_as(page, url, "admin", DEMO_PASSWORD, "公共厕所")
-    page.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": "text/csv",
-                                                              "buffer": data}])
+    page.locator('input[type="file"]').set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
     commit = page.get_by_role("button", name="确认导入（按编号更新，不重复）")
     try:
         commit.wait_for(timeout=60000)
@@ -70,8 +86,9 @@ def _import_through_the_page(context, url: str, name: str, data: bytes, log=None
         # CI shows only the text; keep what the user saw so the failure can be read.
         page.screenshot(path=str(ARTIFACTS / f"import-failed-{name}.png"), full_page=True)
         server = log.read_text(errors="replace")[-3000:] if log is not None else ""
-        raise AssertionError("导入页未出现确认按钮，页面显示：\n" + page.inner_text("body")[-2000:]
-                             + "\n服务器日志：\n" + server) from None
+        raise AssertionError(
+            "导入页未出现确认按钮，页面显示：\n" + page.inner_text("body")[-2000:] + "\n服务器日志：\n" + server
+        ) from None
     clicked = time.monotonic()
     commit.click()
     page.get_by_text("已写入“公共厕所”").wait_for(timeout=60000)
@@ -112,8 +129,8 @@ def test_an_import_in_one_session_shows_in_another_without_reload(browser, demo_
 
 
 def test_two_servers_on_one_postgresql_store_see_each_others_commits(browser, demo_pg_url):
-    import store
-    from store import layers
+    from chuangcheng import store
+    from chuangcheng.store import layers
 
     outside: list[str] = []
     env = {"CHUANGCHENG_STORE_URL": demo_pg_url}
@@ -123,8 +140,9 @@ def test_two_servers_on_one_postgresql_store_see_each_others_commits(browser, de
         viewer_a = _open_battle_map(_context(browser, outside), server_a)
         viewer_b = _open_battle_map(_context(browser, outside), server_b)
         before = _tile(viewer_a, "公共厕所")
-        clicked = _import_through_the_page(_context(browser, outside), server_b, "乙服务器导入.csv",
-                                           _toilets_csv(15, "B"), log=b.log)
+        clicked = _import_through_the_page(
+            _context(browser, outside), server_b, "乙服务器导入.csv", _toilets_csv(15, "B"), log=b.log
+        )
         _wait_for_tile(viewer_a, "公共厕所", before + 15)
         _wait_for_tile(viewer_b, "公共厕所", before + 15)
         print(f"\n两台服务器：乙服务器提交后 {time.monotonic() - clicked:.1f} 秒，甲服务器的页面显示新数据")

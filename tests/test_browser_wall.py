@@ -36,8 +36,8 @@ WALL_JS = """() => {
           masked: document.querySelectorAll('.leaflet-ccMask-pane path, .leaflet-ccMask-pane canvas').length > 0,
           view: window.ccCarousel.index, views: window.ccCarousel.views};
 }"""
-MIN_TEXT_PX = 24          # at 1920×1080; the layout scales with min(1vw, 16:9 of 1vh)
-MAX_LEGEND_SHARE = 0.15   # of the map's area
+MIN_TEXT_PX = 24  # at 1920×1080; the layout scales with min(1vw, 16:9 of 1vh)
+MAX_LEGEND_SHARE = 0.15  # of the map's area
 
 
 def _area(box):
@@ -55,10 +55,15 @@ def _measure_views(page, frame, kinds):
         frame.wait_for_function(f"() => window.ccCarousel.index === {index}")
         texts = [t for t in frame.evaluate(TEXT_BOXES_JS) + page.evaluate(TEXT_BOXES_JS) if not t["covered"]]
         wall = frame.evaluate(WALL_JS)
-        out[kind] = {"texts": texts, "wall": wall, "layout": page.evaluate(LAYOUT_JS),
-                     "legend_share": _area(wall["legend"]) / _area(wall["map"])}
-        page.screenshot(path=str(ARTIFACTS / f"wall-{kind}-{page.viewport_size['width']}x"
-                                             f"{page.viewport_size['height']}.png"))
+        out[kind] = {
+            "texts": texts,
+            "wall": wall,
+            "layout": page.evaluate(LAYOUT_JS),
+            "legend_share": _area(wall["legend"]) / _area(wall["map"]),
+        }
+        page.screenshot(
+            path=str(ARTIFACTS / f"wall-{kind}-{page.viewport_size['width']}x{page.viewport_size['height']}.png")
+        )
     frame.evaluate("() => { window.ccCarousel.show(0); return 0; }")
     start = frame.evaluate("() => window.ccCarousel.cycles")
     frame.evaluate("() => { window.ccCarousel.setIntervalMs(300); return 0; }")
@@ -69,16 +74,22 @@ def _measure_views(page, frame, kinds):
     return out
 
 
-@pytest.mark.parametrize("width, height, scale", [(1920, 1080, 1), (3840, 2160, 1), (1920, 1080, 2),
-                                                  (5760, 1080, 1)])
+@pytest.mark.parametrize("width, height, scale", [(1920, 1080, 1), (3840, 2160, 1), (1920, 1080, 2), (5760, 1080, 1)])
 def test_wall_screen_is_readable_from_across_the_room(app_url, demo_city, width, height, scale):
     frames = demo_city.frames
     n_districts = len(frames["districts"])
     # the shipped configuration: city, 4 themes, the 区, then 平城区's 街道
     kinds = {"city": 0, "coverage": 2, "district": 5 + 1, "street": 5 + n_districts}
     out = ARTIFACTS / f"wall-{width}x{height}@{scale}.png"
-    result = capture(app_url + "wall", out, width=width, height=height, scale=scale, settle_ms=1000,
-                     after_load=lambda page, frame: _measure_views(page, frame, kinds))
+    result = capture(
+        app_url + "wall",
+        out,
+        width=width,
+        height=height,
+        scale=scale,
+        settle_ms=1000,
+        after_load=lambda page, frame: _measure_views(page, frame, kinds),
+    )
     assert result["outside_requests"] == [] and result["cjk_font"]
     assert result["features"] >= len(frames["inspection_points"])
     state = result["after_load"]
@@ -89,8 +100,10 @@ def test_wall_screen_is_readable_from_across_the_room(app_url, demo_city, width,
         seen = state[kind]
         texts, wall, layout = seen["texts"], seen["wall"], seen["layout"]
         smallest = min(texts, key=lambda t: t["px"])
-        print(f"\n{width}×{height}@{scale} {kind}: {len(texts)} 段文字，最小 {smallest['px']} px"
-              f"（{smallest['text']}），图例占地图 {seen['legend_share']:.1%}")
+        print(
+            f"\n{width}×{height}@{scale} {kind}: {len(texts)} 段文字，最小 {smallest['px']} px"
+            f"（{smallest['text']}），图例占地图 {seen['legend_share']:.1%}"
+        )
         assert smallest["px"] >= MIN_TEXT_PX * u / 19.2 - 0.5, smallest
         assert [t for t in texts if t["clipped"]] == []
         assert layout["scrollH"] <= layout["innerH"] and layout["scrollW"] <= layout["innerW"], layout
@@ -109,8 +122,9 @@ def test_wall_legend_collapses_to_its_corner(app_url):
         frame.evaluate("() => { window.ccCarousel.next(); return 0; }")
         return before, after, frame.evaluate(WALL_JS)
 
-    before, after, next_view = capture(app_url + "wall", ARTIFACTS / "wall-legend-collapsed.png",
-                                       width=1920, height=1080, after_load=collapse)["after_load"]
+    before, after, next_view = capture(
+        app_url + "wall", ARTIFACTS / "wall-legend-collapsed.png", width=1920, height=1080, after_load=collapse
+    )["after_load"]
     assert _area(after["legend"]) < _area(before["legend"]) / 5
     assert after["legend"][0] == before["legend"][0] and after["legend"][3] == before["legend"][3]
     assert _area(next_view["legend"]) == _area(after["legend"])  # stays collapsed as views rotate
@@ -127,19 +141,27 @@ def _soak(page, frame):
     frame.evaluate("() => { window.ccCarousel.setIntervalMs(3600000); if (window.gc) window.gc(); return 0; }")
     after = frame.evaluate("() => performance.memory.usedJSHeapSize")
     show_ms = frame.evaluate("() => window.ccCarousel.showMs.slice()")
-    return {"heap_before": before, "heap_after": after, "cycles": end[1] - start[1],
-            "wall_ms_per_cycle": (end[0] - start[0]) / (end[1] - start[1]),
-            "show_ms_mean": sum(show_ms) / len(show_ms), "show_ms_max": max(show_ms)}
+    return {
+        "heap_before": before,
+        "heap_after": after,
+        "cycles": end[1] - start[1],
+        "wall_ms_per_cycle": (end[0] - start[0]) / (end[1] - start[1]),
+        "show_ms_mean": sum(show_ms) / len(show_ms),
+        "show_ms_max": max(show_ms),
+    }
 
 
 def test_carousel_soak_reports_memory_and_time_per_cycle(app_url):
-    result = capture(app_url + "wall", ARTIFACTS / "wall-soak.png", width=1920, height=1080,
-                     settle_ms=500, after_load=_soak)
+    result = capture(
+        app_url + "wall", ARTIFACTS / "wall-soak.png", width=1920, height=1080, settle_ms=500, after_load=_soak
+    )
     soak = result["after_load"]
     growth_mb = (soak["heap_after"] - soak["heap_before"]) / 2**20
-    print(f"\n大屏轮播浸泡：{soak['cycles']} 个周期；每周期切换耗时平均 {soak['show_ms_mean']:.1f} ms"
-          f"（最大 {soak['show_ms_max']:.1f} ms，含 40 ms 间隔的实际周期 {soak['wall_ms_per_cycle']:.1f} ms）；"
-          f"JS 堆 {soak['heap_before'] / 2**20:.1f} → {soak['heap_after'] / 2**20:.1f} MiB（变化 {growth_mb:+.1f} MiB）")
+    print(
+        f"\n大屏轮播浸泡：{soak['cycles']} 个周期；每周期切换耗时平均 {soak['show_ms_mean']:.1f} ms"
+        f"（最大 {soak['show_ms_max']:.1f} ms，含 40 ms 间隔的实际周期 {soak['wall_ms_per_cycle']:.1f} ms）；"
+        f"JS 堆 {soak['heap_before'] / 2**20:.1f} → {soak['heap_after'] / 2**20:.1f} MiB（变化 {growth_mb:+.1f} MiB）"
+    )
     assert soak["cycles"] >= SOAK_CYCLES
     assert growth_mb < 8.0, "轮播运行中 JS 内存持续增长"
 
@@ -152,8 +174,9 @@ def _export_png(page, frame):
 
 
 def test_in_map_export_is_a_png_of_twice_the_map_size(app_url):
-    result = capture(app_url, ARTIFACTS / "battle-map-before-export.png", width=1920, height=1080,
-                     after_load=_export_png)
+    result = capture(
+        app_url, ARTIFACTS / "battle-map-before-export.png", width=1920, height=1080, after_load=_export_png
+    )
     assert result["outside_requests"] == []
     exported = result["after_load"]
     w, h = exported["size"]

@@ -9,6 +9,9 @@ def test_quick_benchmark_runs_and_engine_matches_csgraph(capsys):
     out = capsys.readouterr().out
     assert out.count("same nodes reached: True") == 2
     assert "engine (geo.coverage)" in out and "networkx multi-source" in out and "siting:" in out
-    diffs = [float(line.split("largest distance difference ")[1].split(" m")[0])
-             for line in out.splitlines() if "largest distance difference" in line]
+    diffs = [
+        float(line.split("largest distance difference ")[1].split(" m")[0])
+        for line in out.splitlines()
+        if "largest distance difference" in line
+    ]
     assert max(diffs) < 1e-6

@@ -4,18 +4,26 @@ figures, and a history of records that the figures are derived from."""
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 
-from demo.build import CITY_ADCODE, DISTRICT_ADCODE, DISTRICTS, REAL_FIGURES, build_city, read_admin_boundaries
-from demo.places import POINT_TYPE_COUNTS, allocate_total
-from geo.crs import local_metric_crs
+from chuangcheng.demo.build import (
+    CITY_ADCODE,
+    DISTRICT_ADCODE,
+    DISTRICTS,
+    REAL_FIGURES,
+    build_city,
+    read_admin_boundaries,
+)
+from chuangcheng.demo.places import POINT_TYPE_COUNTS, allocate_total
+from chuangcheng.geo.crs import local_metric_crs
 from tests.conftest import DEMO_AS_OF
 
-DOMAIN_POINT_TYPES = ("新时代文明实践中心 政务大厅 银行网点 窗口单位 公交站点 公交车 出租车 室外公共厕所 公共广场 "
-                      "宾馆酒店 公园 社区 建筑工地 景区景点 中小学校 商场超市 医院 公共文化设施 主要交通路口 "
-                      "背街小巷 商业大街 主次干道 城乡接合部 集贸市场 小区 乡镇").split()
+DOMAIN_POINT_TYPES = (
+    "新时代文明实践中心 政务大厅 银行网点 窗口单位 公交站点 公交车 出租车 室外公共厕所 公共广场 "
+    "宾馆酒店 公园 社区 建筑工地 景区景点 中小学校 商场超市 医院 公共文化设施 主要交通路口 "
+    "背街小巷 商业大街 主次干道 城乡接合部 集贸市场 小区 乡镇"
+).split()
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +38,11 @@ def _signature(city) -> dict:
     out = {}
     for name in ("grids", "walk_edges", "compounds", "inspection_points", "parking_sections", "public_toilets"):
         frame = city.layers[name]
-        out[name] = (len(frame), shapely.to_wkb(frame.geometry.values).tolist(),
-                     frame.drop(columns="geometry").astype(str).values.tolist())
+        out[name] = (
+            len(frame),
+            shapely.to_wkb(frame.geometry.values).tolist(),
+            frame.drop(columns="geometry").astype(str).values.tolist(),
+        )
     out["inspections"] = [(p.point_id, p.inspected_at, p.items) for p in city.inspections]
     out["painting"] = city.painting.astype(str).values.tolist()
     return out
@@ -80,8 +91,9 @@ def test_four_districts_each_tiled_exactly(metric):
     for code, street in streets.set_index("street_code").geometry.items():
         _assert_tiles(metric["communities"][metric["communities"]["street_code"] == code], street)
     communities = metric["communities"]
-    for code, comm in communities[communities["district_code"] == DISTRICT_ADCODE].set_index(
-            "community_code").geometry.items():
+    for code, comm in (
+        communities[communities["district_code"] == DISTRICT_ADCODE].set_index("community_code").geometry.items()
+    ):
         _assert_tiles(metric["grids"][metric["grids"]["community_code"] == code], comm)
 
 
@@ -93,8 +105,13 @@ def test_codes_follow_the_15_digit_scheme(demo_city):
     assert (grids["street_code"].str[:6] == grids["district_code"]).all()
     assert grids["grid_code"].is_unique and demo_city.frames["communities"]["community_code"].is_unique
     for name in ("public_toilets", "markets", "inspection_points", "parking_sections", "compounds"):
-        spec_id = {"public_toilets": "toilet_id", "markets": "market_id", "inspection_points": "point_id",
-                   "parking_sections": "section_id", "compounds": "compound_id"}[name]
+        spec_id = {
+            "public_toilets": "toilet_id",
+            "markets": "market_id",
+            "inspection_points": "point_id",
+            "parking_sections": "section_id",
+            "compounds": "compound_id",
+        }[name]
         assert demo_city.frames[name][spec_id].is_unique, name
 
 
@@ -133,10 +150,9 @@ def test_every_feature_lies_in_a_grid(demo_city):
 
 
 def test_network_is_connected_and_denser_in_the_old_city(metric):
+    import geopandas as gpd
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
-
-    import geopandas as gpd
 
     edges, nodes = metric["walk_edges"], metric["walk_nodes"]
     n = len(nodes)
@@ -169,8 +185,11 @@ def test_progress_history_ends_at_the_current_figures(demo_city):
     assert last["date"] == DEMO_AS_OF.isoformat()
     assert last["painted_bays"] == 3962 and last["planned_bays"] == 19116
     open_cases = (~frames["cases"]["state"].isin(["结案", "作废", "不予立案"])).sum()
-    assert last["problems_found"] - last["problems_closed"] == open_cases == frames["cases"].pipe(len) - \
-        frames["cases"]["state"].isin(["结案", "作废", "不予立案"]).sum()
+    assert (
+        last["problems_found"] - last["problems_closed"]
+        == open_cases
+        == frames["cases"].pipe(len) - frames["cases"]["state"].isin(["结案", "作废", "不予立案"]).sum()
+    )
     assert last["problems_found"] == len(frames["cases"])
     for column in ("painted_bays", "problems_found", "problems_closed"):
         assert (progress[column].diff().dropna() >= 0).all(), column

@@ -1,15 +1,22 @@
 import geopandas as gpd
 import shapely
 
-from geo.admin import locate_in_grids
-from geo.areas import AreaFilter, filter_area
-from geo.lookup import grid_at, nearest_feature
+from chuangcheng.geo.admin import locate_in_grids
+from chuangcheng.geo.areas import AreaFilter, filter_area
+from chuangcheng.geo.lookup import grid_at, nearest_feature
 
 
 def test_locate_in_grids(two_grids):
-    features = gpd.GeoDataFrame({"name": ["a", "b", "outside"]}, geometry=[
-        shapely.Point(113.305, 40.095), shapely.box(113.311, 40.091, 113.312, 40.092),
-        shapely.Point(114.0, 41.0)], crs="EPSG:4326", index=[10, 20, 30])
+    features = gpd.GeoDataFrame(
+        {"name": ["a", "b", "outside"]},
+        geometry=[
+            shapely.Point(113.305, 40.095),
+            shapely.box(113.311, 40.091, 113.312, 40.092),
+            shapely.Point(114.0, 41.0),
+        ],
+        crs="EPSG:4326",
+        index=[10, 20, 30],
+    )
     where = locate_in_grids(features, two_grids)
     assert where.index.tolist() == [10, 20, 30]
     assert where.loc[10, "grid_code"] == "140213001001001"

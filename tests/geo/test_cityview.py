@@ -17,39 +17,61 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import cityview, kpi, ledger_kpi
+from chuangcheng.geo import cityview, kpi, ledger_kpi
 
 
 def at(day: int, hour: int = 0) -> pd.Timestamp:
     return pd.Timestamp(2026, 11, day, hour)
 
 
-POINTS = gpd.GeoDataFrame({"point_id": ["P1", "P2", "P3"]},
-                          geometry=[shapely.Point(0, 0)] * 3, crs="EPSG:4326")
-INSPECTIONS = pd.DataFrame({"id": [1, 2, 3], "point_id": ["P1", "P1", "P2"],
-                            "inspected_at": [at(3), at(10), at(5)], "result": ["达标", "不达标", "不达标"]})
-CASES = pd.DataFrame({
-    "id": [1, 2, 3], "title": ["P1：无指示牌（不符合）", "P2：有异味", "随手拍：垃圾"], "point_id": ["P1", "P2", None],
-    # the table's own columns hold today's state; the replay must not read them
-    "state": ["结案", "作废", "上报"], "unit": ["城管局", None, None], "deadline": [at(15, 11), pd.NaT, pd.NaT],
-    "dispatched_at": [at(10, 11), pd.NaT, pd.NaT], "closed_at": [at(16), pd.NaT, pd.NaT],
-    "rework_count": [1, 0, 0], "fixed_count": [2, 0, 0], "parked_from": [None] * 3, "version": [8, 2, 1],
-    "reported_at": [at(10, 9), at(5, 9), at(12, 8)]})
-EVENTS = pd.DataFrame([
-    (1, 1, "report", "", "上报", at(10, 9), "{}"),
-    (2, 1, "register", "上报", "立案", at(10, 10), "{}"),
-    (3, 1, "dispatch", "立案", "已派遣", at(10, 11), '{"unit": "城管局", "deadline": "2026-11-15T11:00:00"}'),
-    (4, 1, "start", "已派遣", "整改中", at(11), "{}"),
-    (5, 1, "report_fix", "整改中", "整改反馈", at(12), "{}"),
-    (6, 1, "verify_fail", "整改反馈", "整改中", at(13), "{}"),
-    (7, 1, "report_fix", "整改中", "整改反馈", at(14), "{}"),
-    (8, 1, "verify_pass", "整改反馈", "结案", at(16), "{}"),
-    (9, 2, "report", "", "上报", at(5, 9), "{}"),
-    (10, 2, "void", "上报", "作废", at(6), "{}"),
-    (11, 3, "report", "", "上报", at(12, 8), "{}"),
-], columns=["id", "case_id", "action", "from_state", "to_state", "at", "extra"])
-SECTIONS = gpd.GeoDataFrame({"section_id": ["S1", "S2"], "planned_bays": [40, 10]},
-                            geometry=[shapely.LineString([(0, 0), (0.01, 0)])] * 2, crs="EPSG:4326")
+POINTS = gpd.GeoDataFrame({"point_id": ["P1", "P2", "P3"]}, geometry=[shapely.Point(0, 0)] * 3, crs="EPSG:4326")
+INSPECTIONS = pd.DataFrame(
+    {
+        "id": [1, 2, 3],
+        "point_id": ["P1", "P1", "P2"],
+        "inspected_at": [at(3), at(10), at(5)],
+        "result": ["达标", "不达标", "不达标"],
+    }
+)
+CASES = pd.DataFrame(
+    {
+        "id": [1, 2, 3],
+        "title": ["P1：无指示牌（不符合）", "P2：有异味", "随手拍：垃圾"],
+        "point_id": ["P1", "P2", None],
+        # the table's own columns hold today's state; the replay must not read them
+        "state": ["结案", "作废", "上报"],
+        "unit": ["城管局", None, None],
+        "deadline": [at(15, 11), pd.NaT, pd.NaT],
+        "dispatched_at": [at(10, 11), pd.NaT, pd.NaT],
+        "closed_at": [at(16), pd.NaT, pd.NaT],
+        "rework_count": [1, 0, 0],
+        "fixed_count": [2, 0, 0],
+        "parked_from": [None] * 3,
+        "version": [8, 2, 1],
+        "reported_at": [at(10, 9), at(5, 9), at(12, 8)],
+    }
+)
+EVENTS = pd.DataFrame(
+    [
+        (1, 1, "report", "", "上报", at(10, 9), "{}"),
+        (2, 1, "register", "上报", "立案", at(10, 10), "{}"),
+        (3, 1, "dispatch", "立案", "已派遣", at(10, 11), '{"unit": "城管局", "deadline": "2026-11-15T11:00:00"}'),
+        (4, 1, "start", "已派遣", "整改中", at(11), "{}"),
+        (5, 1, "report_fix", "整改中", "整改反馈", at(12), "{}"),
+        (6, 1, "verify_fail", "整改反馈", "整改中", at(13), "{}"),
+        (7, 1, "report_fix", "整改中", "整改反馈", at(14), "{}"),
+        (8, 1, "verify_pass", "整改反馈", "结案", at(16), "{}"),
+        (9, 2, "report", "", "上报", at(5, 9), "{}"),
+        (10, 2, "void", "上报", "作废", at(6), "{}"),
+        (11, 3, "report", "", "上报", at(12, 8), "{}"),
+    ],
+    columns=["id", "case_id", "action", "from_state", "to_state", "at", "extra"],
+)
+SECTIONS = gpd.GeoDataFrame(
+    {"section_id": ["S1", "S2"], "planned_bays": [40, 10]},
+    geometry=[shapely.LineString([(0, 0), (0.01, 0)])] * 2,
+    crs="EPSG:4326",
+)
 PAINT = pd.DataFrame({"section_id": ["S1", "S1"], "painted_on": [at(2), at(20)], "bays": [10, 5]})
 
 
@@ -109,11 +131,12 @@ def test_painted_bays_are_the_sum_of_records_up_to_the_day():
 
 
 def test_daily_progress_counts_found_and_finished_so_the_gap_is_open():
-    progress = cityview.daily_progress(PAINT, EVENTS, planned_bays=50, start=datetime(2026, 11, 4),
-                                       end=datetime(2026, 11, 17)).set_index("date")
+    progress = cityview.daily_progress(
+        PAINT, EVENTS, planned_bays=50, start=datetime(2026, 11, 4), end=datetime(2026, 11, 17)
+    ).set_index("date")
     assert progress.loc["2026-11-04"].tolist() == [10, 50, 0, 0]  # painted on the 2nd counts from the start
     assert progress.loc["2026-11-05", "problems_found"] == 1
-    assert progress.loc["2026-11-06", "problems_closed"] == 1    # voided: finished, not open
+    assert progress.loc["2026-11-06", "problems_closed"] == 1  # voided: finished, not open
     assert progress.loc["2026-11-12", "problems_found"] == 3
     assert progress.loc["2026-11-16"].tolist() == [10, 50, 3, 2]
     gap = progress["problems_found"] - progress["problems_closed"]
@@ -122,8 +145,11 @@ def test_daily_progress_counts_found_and_finished_so_the_gap_is_open():
 
 
 def test_areas_come_from_where_features_lie(two_grids):
-    admin = gpd.GeoDataFrame({"adcode": ["140213"], "name": ["平城区"], "level": ["district"]},
-                             geometry=[shapely.box(113.29, 40.08, 113.33, 40.11)], crs="EPSG:4326")
+    admin = gpd.GeoDataFrame(
+        {"adcode": ["140213"], "name": ["平城区"], "level": ["district"]},
+        geometry=[shapely.box(113.29, 40.08, 113.33, 40.11)],
+        crs="EPSG:4326",
+    )
     streets = two_grids[["street_code", "street_name", "geometry"]].assign(district_code="140213")
     communities = two_grids[["community_code", "community_name", "street_code", "geometry"]]
     grids = two_grids[["grid_code", "grid_name", "community_code", "geometry"]]
@@ -131,9 +157,11 @@ def test_areas_come_from_where_features_lie(two_grids):
     assert levels["grids"]["street_name"].tolist() == ["甲街道", "乙街道"]
     assert levels["grids"]["district_name"].tolist() == ["平城区", "平城区"]
     assert levels["streets"]["area_m2"].iloc[0] == pytest.approx(0.01 * 111_320 * 0.01 * 85_200, rel=0.02)
-    toilets = gpd.GeoDataFrame({"toilet_id": ["A", "B", "C"]},
-                               geometry=[shapely.Point(113.305, 40.095), shapely.Point(113.315, 40.095),
-                                         shapely.Point(113.5, 40.5)], crs="EPSG:4326")
+    toilets = gpd.GeoDataFrame(
+        {"toilet_id": ["A", "B", "C"]},
+        geometry=[shapely.Point(113.305, 40.095), shapely.Point(113.315, 40.095), shapely.Point(113.5, 40.5)],
+        crs="EPSG:4326",
+    )
     located = cityview.locate(toilets, levels["grids"])
     assert located["grid_code"].tolist()[:2] == ["140213001001001", "140213002001001"]
     assert located["district_code"].tolist()[:2] == ["140213", "140213"] and pd.isna(located["grid_code"].iloc[2])

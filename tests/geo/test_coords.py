@@ -9,10 +9,20 @@ import pytest
 import shapely
 from coord_convert import transform as cc
 
-from geo.coords import (bd09_to_bd09mc, bd09_to_gcj02, bd09_to_wgs84, bd09mc_to_bd09,
-                        bd09mc_to_wgs84, gcj02_to_bd09, gcj02_to_wgs84, in_china,
-                        transform_geometries, wgs84_to_bd09, wgs84_to_gcj02)
-from geo.errors import CoordinateError
+from chuangcheng.geo.coords import (
+    bd09_to_bd09mc,
+    bd09_to_gcj02,
+    bd09_to_wgs84,
+    bd09mc_to_bd09,
+    bd09mc_to_wgs84,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    in_china,
+    transform_geometries,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
+from chuangcheng.geo.errors import CoordinateError
 
 M_PER_DEG = 111_320.0  # upper bound of metres per degree, so errors are not understated
 N_POINTS = 5000
@@ -141,8 +151,9 @@ def test_bd09mc_rejects_degrees():
 def test_transform_geometries_keeps_empties_and_types():
     import geopandas as gpd
 
-    geoms = gpd.GeoSeries([shapely.Point(113.3, 40.09), shapely.box(113.3, 40.0, 113.4, 40.1),
-                           shapely.Point(), None], crs="EPSG:4326")
+    geoms = gpd.GeoSeries(
+        [shapely.Point(113.3, 40.09), shapely.box(113.3, 40.0, 113.4, 40.1), shapely.Point(), None], crs="EPSG:4326"
+    )
     out = transform_geometries(geoms, wgs84_to_gcj02)
     assert list(out.geom_type[:3]) == ["Point", "Polygon", "Point"]
     assert out.iloc[2].is_empty and out.iloc[3] is None

@@ -4,9 +4,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.coverage import (node_distance_m, service_area, straight_line_distance_m,
-                          summarize_by_area, walking_distance_m)
-from geo.network import build_network_from_arrays
+from chuangcheng.geo.coverage import (
+    node_distance_m,
+    service_area,
+    straight_line_distance_m,
+    summarize_by_area,
+    walking_distance_m,
+)
+from chuangcheng.geo.network import build_network_from_arrays
 from tests.geo.test_network import XY, hand_graph
 
 
@@ -27,10 +32,14 @@ def test_cutoff_is_inclusive_and_beyond_is_inf():
 
 def test_walking_distance_adds_both_snaps():
     net = hand_graph()
-    facility = np.array([[0, 320]])         # 20 m off node 0
-    residents = np.array([[100, -15],       # 15 m off node 4: 20 + 150 + 15
-                          [505, 0],         # island: snapped to node 4 at 405 m -> 575
-                          [0, 330]])        # 30 m off node 0: 20 + 0 + 30
+    facility = np.array([[0, 320]])  # 20 m off node 0
+    residents = np.array(
+        [
+            [100, -15],  # 15 m off node 4: 20 + 150 + 15
+            [505, 0],  # island: snapped to node 4 at 405 m -> 575
+            [0, 330],
+        ]
+    )  # 30 m off node 0: 20 + 0 + 30
     d = walking_distance_m(net, facility, residents, cutoff_m=1000)
     np.testing.assert_allclose(d, [185, 575, 50])
     at_threshold = walking_distance_m(net, facility, residents, cutoff_m=185)
@@ -79,8 +88,9 @@ def test_summary_by_area_is_exact():
     pop = pd.Series([100, 50, 30, 0])
     dist = np.array([200.0, np.inf, 500.0, np.inf])
     out = summarize_by_area(codes, pop, dist, cutoff_m=500)
-    assert out.loc["A", ["population", "covered_population", "uncovered_population", "compounds",
-                         "uncovered_compounds"]].tolist() == [150, 100, 50, 2, 1]
+    assert out.loc[
+        "A", ["population", "covered_population", "uncovered_population", "compounds", "uncovered_compounds"]
+    ].tolist() == [150, 100, 50, 2, 1]
     assert out.loc["A", "covered_share"] == pytest.approx(2 / 3)
     assert out.loc["B", "covered_share"] == 1.0 and np.isnan(out.loc["C", "covered_share"])
 

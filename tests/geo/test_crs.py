@@ -2,12 +2,13 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.crs import gauss_kruger_epsg, local_metric_crs
-from geo.errors import CoordinateError
+from chuangcheng.geo.crs import gauss_kruger_epsg, local_metric_crs
+from chuangcheng.geo.errors import CoordinateError
 
 
-@pytest.mark.parametrize("lon, epsg", [(113.30, 4547), (112.4, 4546), (75.0, 4534),
-                                       (135.0, 4554), (116.39, 4548), (121.47, 4549)])
+@pytest.mark.parametrize(
+    "lon, epsg", [(113.30, 4547), (112.4, 4546), (75.0, 4534), (135.0, 4554), (116.39, 4548), (121.47, 4549)]
+)
 def test_gauss_kruger_zone_from_longitude(lon, epsg):
     assert gauss_kruger_epsg(lon) == epsg
 

@@ -2,23 +2,28 @@ import math
 
 import pandas as pd
 
-from geo import kpi
+from chuangcheng.geo import kpi
 
 
 def _points():
     # Street 001: 2 passed, 1 failed, 1 not inspected; 002: 1 failed; 003: nothing inspected.
-    return pd.DataFrame({
-        "street_code": ["001", "001", "001", "001", "002", "003"],
-        "latest_result": ["达标", "达标", "不达标", "未测评", "不达标", "未测评"],
-        "open_problems": [0, 1, 3, 0, 2, 0],
-    })
+    return pd.DataFrame(
+        {
+            "street_code": ["001", "001", "001", "001", "002", "003"],
+            "latest_result": ["达标", "达标", "不达标", "未测评", "不达标", "未测评"],
+            "open_problems": [0, 1, 3, 0, 2, 0],
+        }
+    )
 
 
-STREETS = pd.DataFrame({"street_code": ["001", "002", "003", "004"],
-                        "street_name": ["甲", "乙", "丙", "丁"]})
+STREETS = pd.DataFrame({"street_code": ["001", "002", "003", "004"], "street_name": ["甲", "乙", "丙", "丁"]})
 # Ledger cases located in the streets: 001 has 2 open (上报, 挂账) and 2 finished; 002 one open.
-CASES = pd.DataFrame({"street_code": ["001", "001", "001", "001", "002", "002"],
-                      "state": ["上报", "挂账", "结案", "作废", "整改中", "不予立案"]})
+CASES = pd.DataFrame(
+    {
+        "street_code": ["001", "001", "001", "001", "002", "002"],
+        "state": ["上报", "挂账", "结案", "作废", "整改中", "不予立案"],
+    }
+)
 
 
 def test_pass_rate_excludes_points_not_inspected():
@@ -69,8 +74,7 @@ def test_street_ranking_exact():
 
 
 def test_street_ranking_ties_break_on_fewer_open_problems():
-    points = pd.DataFrame({"street_code": ["001", "002"], "latest_result": ["达标", "达标"],
-                           "open_problems": [0, 0]})
+    points = pd.DataFrame({"street_code": ["001", "002"], "latest_result": ["达标", "达标"], "open_problems": [0, 0]})
     table = _ranking(points, streets=STREETS.iloc[:2])
     assert table["code"].tolist() == ["002", "001"]  # equal rates; 002 has 1 open case, 001 has 2
 
@@ -78,8 +82,9 @@ def test_street_ranking_ties_break_on_fewer_open_problems():
 def _areas(results: dict[str, list[str]]):
     """Areas named by code, each with its points' latest results; no cases."""
     codes = list(results)
-    points = pd.DataFrame([(code, r) for code, rs in results.items() for r in rs],
-                          columns=["street_code", "latest_result"])
+    points = pd.DataFrame(
+        [(code, r) for code, rs in results.items() for r in rs], columns=["street_code", "latest_result"]
+    )
     streets = pd.DataFrame({"street_code": codes, "street_name": codes})
     cases = pd.DataFrame({"street_code": pd.Series(dtype=str), "state": pd.Series(dtype=str)})
     return points, cases, streets
@@ -87,21 +92,22 @@ def _areas(results: dict[str, list[str]]):
 
 def test_an_area_with_too_few_inspections_is_not_ranked():
     # A: 1 of 1 (100 %), B: 3 of 4, C: 1 of 3, D: none — hand-computed, minimum 3 points.
-    points, cases, streets = _areas({"A": ["达标"], "B": ["达标", "达标", "达标", "不达标"],
-                                     "C": ["达标", "不达标", "不达标"], "D": ["未测评"]})
+    points, cases, streets = _areas(
+        {"A": ["达标"], "B": ["达标", "达标", "达标", "不达标"], "C": ["达标", "不达标", "不达标"], "D": ["未测评"]}
+    )
     table = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name", min_measured=3)
     assert table["code"].tolist() == ["B", "C", "A", "D"]
     assert table["rank"].tolist()[:2] == [1, 2] and table["rank"].isna().tolist() == [False, False, True, True]
     assert kpi.podium_tags(table).tolist() == ["红榜", "黑榜", "", ""]
     loose = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name")
-    assert loose["code"].tolist()[:3] == ["A", "B", "C"]          # without the minimum A would top it
+    assert loose["code"].tolist()[:3] == ["A", "B", "C"]  # without the minimum A would top it
 
 
 def test_ties_share_a_rank_and_are_never_split_between_red_and_black():
     points, cases, streets = _areas({"A": ["达标", "达标"], "B": ["达标", "达标"]})
     table = kpi.area_ranking(points, cases, streets, code_col="street_code", name_col="street_name")
     assert table["rank"].tolist() == [1, 1]
-    assert kpi.podium_tags(table).tolist() == ["红榜", "红榜"]    # one tie: no 黑榜 at all
+    assert kpi.podium_tags(table).tolist() == ["红榜", "红榜"]  # one tie: no 黑榜 at all
 
 
 def test_podium_of_three_with_ties_at_both_ends():
@@ -112,6 +118,6 @@ def test_podium_of_three_with_ties_at_both_ends():
     table = kpi.area_ranking(*_areas(results), code_col="street_code", name_col="street_name")
     assert table["rank"].tolist() == [1, 1, 1, 1, 5, 5, 5, 8, 8, 8]
     tags = dict(zip(table["code"], kpi.podium_tags(table)))
-    assert [c for c, t in tags.items() if t == "红榜"] == list("ABCD")    # a tie on the podium all goes up
+    assert [c for c, t in tags.items() if t == "红榜"] == list("ABCD")  # a tie on the podium all goes up
     assert [c for c, t in tags.items() if t == "黑榜"] == list("HIJ")
     assert kpi.podium_size(10) == 3 and kpi.podium_size(8) == 1 and kpi.podium_size(1) == 0

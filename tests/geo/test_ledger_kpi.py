@@ -6,26 +6,30 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from geo.ledger_kpi import daily_progress, figures_by, ledger_figures, red_black
+from chuangcheng.geo.ledger_kpi import daily_progress, figures_by, ledger_figures, red_black
 
 AS_OF = datetime(2026, 11, 20)
 
 
 def _cases():
     d = lambda day: datetime(2026, 11, day)  # noqa: E731
-    return pd.DataFrame([
-        # unit, state, dispatched, deadline, closed, rework, fixed
-        ("A", "结案", d(1), d(5), d(4), 0, 1),      # due, closed on time
-        ("A", "结案", d(1), d(5), d(8), 1, 2),      # due, closed late, one rework
-        ("A", "整改中", d(2), d(10), None, 0, 0),   # due, open -> overdue
-        ("B", "结案", d(3), d(25), d(6), 0, 1),     # not yet due, closed early (not counted)
-        ("B", "整改反馈", d(10), d(30), None, 0, 1),  # not due
-        ("B", "上报", None, None, None, 0, 0),      # never dispatched
-        ("B", "挂账", d(4), d(9), None, 0, 0),      # due, parked (overdue)
-    ], columns=["unit", "state", "dispatched_at", "deadline", "closed_at", "rework_count", "fixed_count"]) \
-        .assign(dispatched_at=lambda f: pd.to_datetime(f["dispatched_at"]),
-                deadline=lambda f: pd.to_datetime(f["deadline"]),
-                closed_at=lambda f: pd.to_datetime(f["closed_at"]))
+    return pd.DataFrame(
+        [
+            # unit, state, dispatched, deadline, closed, rework, fixed
+            ("A", "结案", d(1), d(5), d(4), 0, 1),  # due, closed on time
+            ("A", "结案", d(1), d(5), d(8), 1, 2),  # due, closed late, one rework
+            ("A", "整改中", d(2), d(10), None, 0, 0),  # due, open -> overdue
+            ("B", "结案", d(3), d(25), d(6), 0, 1),  # not yet due, closed early (not counted)
+            ("B", "整改反馈", d(10), d(30), None, 0, 1),  # not due
+            ("B", "上报", None, None, None, 0, 0),  # never dispatched
+            ("B", "挂账", d(4), d(9), None, 0, 0),  # due, parked (overdue)
+        ],
+        columns=["unit", "state", "dispatched_at", "deadline", "closed_at", "rework_count", "fixed_count"],
+    ).assign(
+        dispatched_at=lambda f: pd.to_datetime(f["dispatched_at"]),
+        deadline=lambda f: pd.to_datetime(f["deadline"]),
+        closed_at=lambda f: pd.to_datetime(f["closed_at"]),
+    )
 
 
 def test_figures_exact():
@@ -54,8 +58,12 @@ def test_empty_ledger():
 
 
 def test_daily_progress():
-    events = pd.DataFrame({"action": ["dispatch", "dispatch", "verify_pass"],
-                           "at": [datetime(2026, 11, 1, 9), datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 18)]})
+    events = pd.DataFrame(
+        {
+            "action": ["dispatch", "dispatch", "verify_pass"],
+            "at": [datetime(2026, 11, 1, 9), datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 18)],
+        }
+    )
     out = daily_progress(events, start=datetime(2026, 11, 1), end=datetime(2026, 11, 3))
     assert out["dispatched"].tolist() == [1, 2, 2] and out["closed"].tolist() == [0, 1, 1]
 
@@ -74,10 +82,10 @@ def test_units_with_too_few_cases_due_stay_off_the_red_and_black_lists():
     red, black = red_black(table, podium=1, min_due=3)
     assert red["unit"].tolist() == ["Q"] and black["unit"].tolist() == ["S"]
     red, _ = red_black(table, podium=1)
-    assert red["unit"].tolist() == ["P"]                       # without the minimum P would top it
+    assert red["unit"].tolist() == ["P"]  # without the minimum P would top it
 
 
 def test_a_tie_is_never_split_between_the_lists():
-    table = _units([("A", 4, 4, 2), ("B", 4, 4, 2)])          # identical rates
+    table = _units([("A", 4, 4, 2), ("B", 4, 4, 2)])  # identical rates
     red, black = red_black(table, podium=1)
     assert sorted(red["unit"]) == ["A", "B"] and black.empty

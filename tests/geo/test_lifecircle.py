@@ -5,12 +5,18 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.coverage import STRAIGHT_LINE, walking_distance_m
-from geo.errors import CityDataError
-from geo.lifecircle import (CoverageRequest, analyse, points_xy, resolve_threshold,
-                            service_area_wgs84, suggest_sites)
-from geo.network import build_network
-from geo.standards import load_standards
+from chuangcheng.geo.coverage import STRAIGHT_LINE, walking_distance_m
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.geo.lifecircle import (
+    CoverageRequest,
+    analyse,
+    points_xy,
+    resolve_threshold,
+    service_area_wgs84,
+    suggest_sites,
+)
+from chuangcheng.geo.network import build_network
+from chuangcheng.geo.standards import load_standards
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +29,9 @@ def test_distances_match_the_engine(setup):
     frames, net, standards = setup
     result = analyse(frames, net, standards, CoverageRequest("public_toilets", "standard"))
     assert result.cutoff_m == 300 and "GB 55013-2021" in result.threshold.source_text()
-    expected = walking_distance_m(net, points_xy(frames["public_toilets"], net.crs),
-                                  points_xy(frames["compounds"], net.crs), cutoff_m=300)
+    expected = walking_distance_m(
+        net, points_xy(frames["public_toilets"], net.crs), points_xy(frames["compounds"], net.crs), cutoff_m=300
+    )
     np.testing.assert_array_equal(result.compounds["distance_m"].to_numpy(), expected)
 
 
@@ -65,10 +72,17 @@ def test_sites_raise_coverage_by_exactly_their_gains(setup):
     assert suggestion.after_population == suggestion.before_population + suggestion.sites["gain_population"].sum()
     assert (np.diff(suggestion.sites["gain_population"]) <= 0).all()  # greedy gains never grow
     # Re-running the analysis with the sites added as toilets reproduces the "after" figure.
-    added = gpd.GeoDataFrame({"toilet_id": [f"NEW{i}" for i in range(5)], "toilet_name": ["新增"] * 5},
-                             geometry=suggestion.sites.geometry.values, crs="EPSG:4326")
-    with_sites = {**frames, "public_toilets": gpd.GeoDataFrame(
-        __import__("pandas").concat([frames["public_toilets"], added], ignore_index=True), crs="EPSG:4326")}
+    added = gpd.GeoDataFrame(
+        {"toilet_id": [f"NEW{i}" for i in range(5)], "toilet_name": ["新增"] * 5},
+        geometry=suggestion.sites.geometry.values,
+        crs="EPSG:4326",
+    )
+    with_sites = {
+        **frames,
+        "public_toilets": gpd.GeoDataFrame(
+            __import__("pandas").concat([frames["public_toilets"], added], ignore_index=True), crs="EPSG:4326"
+        ),
+    }
     redo = analyse(with_sites, net, standards, CoverageRequest("public_toilets", "standard"))
     assert redo.totals()["covered_population"] == suggestion.after_population
 
@@ -77,8 +91,7 @@ def test_user_listed_candidates(setup):
     frames, net, standards = setup
     result = analyse(frames, net, standards, CoverageRequest("markets", "5min"))
     uncovered = result.compounds[~result.compounds["covered"]].sort_values("population").iloc[-1]
-    spot = gpd.GeoSeries([uncovered.geometry.representative_point(), shapely.Point(113.0, 39.5)],
-                         crs="EPSG:4326")
+    spot = gpd.GeoSeries([uncovered.geometry.representative_point(), shapely.Point(113.0, 39.5)], crs="EPSG:4326")
     suggestion = suggest_sites(result, net, 2, candidates_wgs84=spot)
     assert len(suggestion.sites) == 1 and suggestion.sites["gain_population"].iloc[0] >= uncovered.population
 

@@ -12,8 +12,8 @@ Node coordinates are on a 100 m lattice in EPSG:4547 so snapping distances are e
 import numpy as np
 import pytest
 
-from geo.errors import CityDataError
-from geo.network import build_network_from_arrays, snap
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.geo.network import build_network_from_arrays, snap
 
 XY = np.array([[0, 300], [100, 300], [200, 300], [0, 0], [100, 0], [500, 0], [510, 0]], float)
 U = np.array([0, 1, 0, 1, 3, 5])
@@ -50,8 +50,9 @@ def test_snap_goes_to_the_main_component_with_its_distance():
     assert nodes[1] == 4 and dist[1] == pytest.approx(405)
 
 
-@pytest.mark.parametrize("u, v, length, message", [
-    ([0], [9], [1.0], "超出节点范围"), ([0], [1], [-1.0], "非负"), ([], [], [], "为空")])
+@pytest.mark.parametrize(
+    "u, v, length, message", [([0], [9], [1.0], "超出节点范围"), ([0], [1], [-1.0], "非负"), ([], [], [], "为空")]
+)
 def test_bad_input_is_refused(u, v, length, message):
     with pytest.raises(CityDataError, match=message):
         build_network_from_arrays(XY[:2], u, v, length, crs="EPSG:4547")

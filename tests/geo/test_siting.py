@@ -9,8 +9,8 @@ Ties go to the candidate listed first.
 import numpy as np
 import pytest
 
-from geo.network import build_network_from_arrays
-from geo.siting import choose_sites
+from chuangcheng.geo.network import build_network_from_arrays
+from chuangcheng.geo.siting import choose_sites
 
 XY = np.column_stack([np.arange(9) * 100.0, np.zeros(9)])
 NET = build_network_from_arrays(XY, np.arange(8), np.arange(1, 9), np.full(8, 100.0), crs="EPSG:4547")
@@ -20,8 +20,7 @@ WEIGHT = np.array([100.0, 300.0, 250.0, 60.0])
 
 
 def test_best_sites_in_order():
-    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT,
-                          cutoff_m=150, k=3)
+    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT, cutoff_m=150, k=3)
     # Within 150 m: nodes 7/8 cover C+D (310); then nodes 2/3/4 cover B (300); then 0/1 cover A.
     assert [c.candidate for c in chosen] == [7, 2, 0]
     assert [c.gain_population for c in chosen] == [310, 300, 100]
@@ -29,24 +28,20 @@ def test_best_sites_in_order():
 
 
 def test_one_site_reaching_two_clusters_beats_two_separate_ones():
-    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT,
-                          cutoff_m=250, k=1)
+    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT, cutoff_m=250, k=1)
     # Within 250 m node 5 reaches B (200 m) and C (200 m): 550; node 2 only A+B (400).
     assert chosen[0].candidate == 5 and chosen[0].gain_population == 550
 
 
 def test_covered_residents_and_far_candidates_add_nothing():
     weight = np.array([0.0, 0.0, 0.0, 0.0])
-    assert choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, weight,
-                        cutoff_m=150, k=3) == []
+    assert choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, weight, cutoff_m=150, k=3) == []
     # A candidate 500 m off the network cannot cover anyone within 150 m.
-    assert choose_sites(NET, np.array([3]), np.array([500.0]), RES_NODES, RES_OFFSET, WEIGHT,
-                        cutoff_m=150, k=1) == []
+    assert choose_sites(NET, np.array([3]), np.array([500.0]), RES_NODES, RES_OFFSET, WEIGHT, cutoff_m=150, k=1) == []
 
 
 def test_stops_when_nothing_more_to_gain():
-    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT,
-                          cutoff_m=1000, k=5)
+    chosen = choose_sites(NET, np.arange(9), np.zeros(9), RES_NODES, RES_OFFSET, WEIGHT, cutoff_m=1000, k=5)
     assert len(chosen) == 1 and chosen[0].gain_population == pytest.approx(710)
 
 

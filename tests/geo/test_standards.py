@@ -1,7 +1,7 @@
 import pytest
 
-from geo.errors import CityDataError
-from geo.standards import COLUMNS, load_standards, threshold
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.geo.standards import COLUMNS, load_standards, threshold
 
 HEADER = ",".join(COLUMNS) + "\n"
 
@@ -18,8 +18,9 @@ def test_defaults_carry_their_sources():
 
 def test_a_city_override_replaces_a_row(tmp_path):
     override = tmp_path / "city.csv"
-    override.write_text(HEADER + "toilet_radius_m,公厕服务半径（本市）,250,m,大同市创城方案,,verified,\n",
-                        encoding="utf-8")
+    override.write_text(
+        HEADER + "toilet_radius_m,公厕服务半径（本市）,250,m,大同市创城方案,,verified,\n", encoding="utf-8"
+    )
     table = load_standards(override_path=override)
     toilet = threshold(table, "toilet_radius_m")
     assert toilet.value == 250 and toilet.status == "city" and "本市规定" in toilet.source_text()

@@ -2,9 +2,24 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from geo.workflow import (CLOSED, DISPATCHED, FEEDBACK, IN_PROGRESS, INSPECTOR, LEADER, PARKED,
-                                 REGISTERED, REPORTED, UNIT, Actor, Case, PermissionDenied,
-                                 WorkflowError, allowed_actions, apply)
+from chuangcheng.geo.workflow import (
+    CLOSED,
+    DISPATCHED,
+    FEEDBACK,
+    IN_PROGRESS,
+    INSPECTOR,
+    LEADER,
+    PARKED,
+    REGISTERED,
+    REPORTED,
+    UNIT,
+    Actor,
+    Case,
+    PermissionDenied,
+    WorkflowError,
+    allowed_actions,
+    apply,
+)
 
 T0 = datetime(2026, 11, 1, 9, 0)
 INSP = Actor("inspector", INSPECTOR)
@@ -21,24 +36,30 @@ def _through(case, steps):
 
 def test_the_whole_loop_with_one_rework():
     case = Case(id=1, state=REPORTED)
-    case = _through(case, [
-        (INSP, "register", {}),
-        (INSP, "dispatch", {"unit": "城管局", "deadline": T0 + timedelta(days=7)}),
-        (UNIT_A, "start", {}),
-        (UNIT_A, "report_fix", {"note": "已清理"}),
-        (INSP, "verify_fail", {"note": "仍有垃圾"}),
-    ])
+    case = _through(
+        case,
+        [
+            (INSP, "register", {}),
+            (INSP, "dispatch", {"unit": "城管局", "deadline": T0 + timedelta(days=7)}),
+            (UNIT_A, "start", {}),
+            (UNIT_A, "report_fix", {"note": "已清理"}),
+            (INSP, "verify_fail", {"note": "仍有垃圾"}),
+        ],
+    )
     assert case.state == IN_PROGRESS and case.rework_count == 1 and case.version == 6
     case = _through(case, [(UNIT_A, "report_fix", {"note": "复查清理"}), (INSP, "verify_pass", {})])
     assert case.state == CLOSED and case.closed_at is not None and case.unit == "城管局"
 
 
-@pytest.mark.parametrize("state, action, message", [
-    (REPORTED, "dispatch", "不能“派遣”"),
-    (CLOSED, "register", "不能“立案”"),
-    (IN_PROGRESS, "verify_pass", "不能“核查通过"),
-    (REGISTERED, "report_fix", "不能“整改反馈”"),
-])
+@pytest.mark.parametrize(
+    "state, action, message",
+    [
+        (REPORTED, "dispatch", "不能“派遣”"),
+        (CLOSED, "register", "不能“立案”"),
+        (IN_PROGRESS, "verify_pass", "不能“核查通过"),
+        (REGISTERED, "report_fix", "不能“整改反馈”"),
+    ],
+)
 def test_invalid_moves_are_refused_with_a_reason(state, action, message):
     case = Case(id=1, state=state, unit="城管局")
     with pytest.raises(WorkflowError, match=message):

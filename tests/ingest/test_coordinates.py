@@ -1,8 +1,8 @@
 import numpy as np
 import pyproj
 
-from geo.coords import wgs84_to_bd09, wgs84_to_gcj02, bd09_to_bd09mc
-from ingest.coordinates import diagnose, to_wgs84
+from chuangcheng.geo.coords import bd09_to_bd09mc, wgs84_to_bd09, wgs84_to_gcj02
+from chuangcheng.ingest.coordinates import diagnose, to_wgs84
 
 LON, LAT = np.array([113.28, 113.30, 113.33]), np.array([40.07, 40.09, 40.11])
 DATONG = (113.20, 39.98, 113.40, 40.17)

@@ -1,22 +1,22 @@
 """Round trips: export then import gives the same records within 1 cm, in every format."""
 
-
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
-from ingest.export import FORMATS, export_layer
-from ingest.importer import import_file
+from chuangcheng.ingest.export import FORMATS, export_layer
+from chuangcheng.ingest.importer import import_file
 
 M_PER_DEG = 111_320.0
 
 
 def _markets():
-    return gpd.GeoDataFrame({"id": ["NM1", "NM2", "NM3"], "name": ["鼓楼市场", "华严市场", "西关市场"],
-                             "stalls": [120, 80, 45]},
-                            geometry=[shapely.Point(113.301234, 40.091234), shapely.Point(113.31, 40.1),
-                                      shapely.Point(113.29, 40.08)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"id": ["NM1", "NM2", "NM3"], "name": ["鼓楼市场", "华严市场", "西关市场"], "stalls": [120, 80, 45]},
+        geometry=[shapely.Point(113.301234, 40.091234), shapely.Point(113.31, 40.1), shapely.Point(113.29, 40.08)],
+        crs="EPSG:4326",
+    )
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

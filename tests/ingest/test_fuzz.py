@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import CityDataError
-from ingest.importer import import_file
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.ingest.importer import import_file
 
 COUNTS = {"rows": 0, "ledgers": 0, "files": 0}
 HEADER = ["市场名称", "经度", "纬度", "摊位数"]
 BLANK, INVALID, TOTAL = "blank", "invalid", "total"
 FULL_WIDTH = str.maketrans("0123456789.-,", "０１２３４５６７８９．－，")
-BLANKS = ("", " ", "nan")   # "nan" is how a spreadsheet export writes an empty cell
+BLANKS = ("", " ", "nan")  # "nan" is how a spreadsheet export writes an empty cell
 NOT_NUMBERS = ("abc", "inf", "-inf", "113°75′", "40°30′75″", "1.2.3", "东经", "12abc", "--5", "°", "1,23")
 NOT_COUNTS = ("-3", "2.5", "abc", "inf", "1,23", "三个")
 NAME_CHARS = "abcXYZ0123456789甲乙丙丁新华农贸市场集贸-（）()·"
@@ -29,42 +29,58 @@ NAME_CHARS = "abcXYZ0123456789甲乙丙丁新华农贸市场集贸-（）()·"
 
 def _decimal(lo: float, hi: float):
     """(text, value): a decimal number between lo and hi as a ledger might write it."""
+
     def written(k: int):
         text = f"{k / 1e5:.5f}"
-        return st.sampled_from([text, text + "°", f" {text} ", text + "度", text.translate(FULL_WIDTH)]) \
-            .map(lambda t: (t, float(text)))
+        return st.sampled_from([text, text + "°", f" {text} ", text + "度", text.translate(FULL_WIDTH)]).map(
+            lambda t: (t, float(text))
+        )
+
     return st.integers(round(lo * 1e5), round(hi * 1e5)).flatmap(written)
 
 
 def _dms(max_deg: int, hemispheres: str):
     """(text, value): 度分秒 such as 113°18′30.5″E (a west or south hemisphere is negative)."""
+
     def written(deg, minutes, tenths, hemisphere):
         value = deg + minutes / 60 + (tenths / 10) / 3600
         return (f"{deg}°{minutes}′{tenths / 10:.1f}″{hemisphere}", -value if hemisphere in "WS" else value)
-    return st.builds(written, st.integers(0, max_deg - 1), st.integers(0, 59), st.integers(0, 599),
-                     st.sampled_from(hemispheres))
+
+    return st.builds(
+        written, st.integers(0, max_deg - 1), st.integers(0, 59), st.integers(0, 599), st.sampled_from(hemispheres)
+    )
 
 
 def _coordinate(limit: int, hemispheres: str):
     """(text, meaning): a coordinate in range, one out of range, a blank or junk."""
-    return st.one_of(_decimal(-limit, limit), _dms(limit, hemispheres), _decimal(limit + 0.001, 10 * limit),
-                     st.sampled_from(BLANKS).map(lambda t: (t, BLANK)),
-                     st.sampled_from(NOT_NUMBERS).map(lambda t: (t, INVALID)))
+    return st.one_of(
+        _decimal(-limit, limit),
+        _dms(limit, hemispheres),
+        _decimal(limit + 0.001, 10 * limit),
+        st.sampled_from(BLANKS).map(lambda t: (t, BLANK)),
+        st.sampled_from(NOT_NUMBERS).map(lambda t: (t, INVALID)),
+    )
 
 
 def _count():
     """(text, meaning): a stall count (non-negative integer), a blank or junk."""
-    number = st.integers(0, 10**7).flatmap(lambda n: st.sampled_from(
-        [str(n), f"{n:,}", str(n).translate(FULL_WIDTH), f"{n}.0"]).map(lambda t: (t, n)))
-    return st.one_of(number, st.sampled_from(BLANKS).map(lambda t: (t, BLANK)),
-                     st.sampled_from(NOT_COUNTS).map(lambda t: (t, INVALID)))
+    number = st.integers(0, 10**7).flatmap(
+        lambda n: st.sampled_from([str(n), f"{n:,}", str(n).translate(FULL_WIDTH), f"{n}.0"]).map(lambda t: (t, n))
+    )
+    return st.one_of(
+        number,
+        st.sampled_from(BLANKS).map(lambda t: (t, BLANK)),
+        st.sampled_from(NOT_COUNTS).map(lambda t: (t, INVALID)),
+    )
 
 
 name = st.one_of(
     st.text(alphabet=NAME_CHARS, min_size=1, max_size=8).flatmap(
-        lambda t: st.sampled_from([t, f" {t}", f"{t}  "]).map(lambda w: (w, t))),
+        lambda t: st.sampled_from([t, f" {t}", f"{t}  "]).map(lambda w: (w, t))
+    ),
     st.sampled_from(BLANKS).map(lambda t: (t, BLANK)),
-    st.sampled_from(["合计", "总计", "小计", "合 计", " 总计 "]).map(lambda t: (t, TOTAL)))
+    st.sampled_from(["合计", "总计", "小计", "合 计", " 总计 "]).map(lambda t: (t, TOTAL)),
+)
 row = st.tuples(name, _coordinate(180, "EW"), _coordinate(90, "NS"), _count())
 empty_row = st.just((("", BLANK),) * 4)
 rows = st.lists(st.one_of(row, empty_row), min_size=1, max_size=40)
@@ -84,16 +100,24 @@ def _expected(cells):
     return name_, lon, lat, None if stalls == BLANK else stalls
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=rows)
-@example(data=[(("a", "a"), ("", BLANK), ("", BLANK), ("", BLANK)),
-               (("合计", TOTAL), ("1.0", 1.0), ("", BLANK), ("", BLANK)),
-               (("甲", "甲"), ("113°18′30.5″E", 113 + 18 / 60 + 30.5 / 3600), ("40°5′0.0″N", 40 + 5 / 60),
-                ("1,234", 1234))])
+@example(
+    data=[
+        (("a", "a"), ("", BLANK), ("", BLANK), ("", BLANK)),
+        (("合计", TOTAL), ("1.0", 1.0), ("", BLANK), ("", BLANK)),
+        (("甲", "甲"), ("113°18′30.5″E", 113 + 18 / 60 + 30.5 / 3600), ("40°5′0.0″N", 40 + 5 / 60), ("1,234", 1234)),
+    ]
+)
 def test_every_row_is_accounted_for_and_accepted_values_are_kept(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "ledger.csv"
-    pd.DataFrame([[text for text, _ in cells] for cells in data], columns=HEADER) \
-        .to_csv(path, index=False, encoding="utf-8-sig")
+    pd.DataFrame([[text for text, _ in cells] for cells in data], columns=HEADER).to_csv(
+        path, index=False, encoding="utf-8-sig"
+    )
     COUNTS["rows"] += len(data)
     COUNTS["ledgers"] += 1
     report = import_file(path, "markets")
@@ -117,7 +141,11 @@ def test_every_row_is_accounted_for_and_accepted_values_are_kept(tmp_path_factor
             assert (None if pd.isna(got.stalls) else int(got.stalls)) == expected[3]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.lists(row, min_size=1, max_size=15), title_rows=st.integers(0, 3))
 def test_excel_ledgers_with_title_rows(tmp_path_factory, data, title_rows):
     path = tmp_path_factory.mktemp("fuzzx") / "ledger.xlsx"
@@ -138,9 +166,15 @@ def test_excel_ledgers_with_title_rows(tmp_path_factory, data, title_rows):
     assert sorted(report.accepted.get("market_name", [])) == sorted(e[0] for e in wanted)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(content=st.binary(max_size=2000),
-       suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".kml", ".kmz", ".gpkg", ".json"]))
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    content=st.binary(max_size=2000),
+    suffix=st.sampled_from([".csv", ".xlsx", ".geojson", ".zip", ".kml", ".kmz", ".gpkg", ".json"]),
+)
 def test_broken_files_give_a_clear_error_never_a_crash(tmp_path_factory, content, suffix):
     path = tmp_path_factory.mktemp("fuzzf") / f"broken{suffix}"
     path.write_bytes(content)

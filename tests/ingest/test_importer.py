@@ -9,9 +9,9 @@ import pyogrio
 import pytest
 import shapely
 
-from geo.coords import wgs84_to_gcj02
-from geo.errors import CityDataError
-from ingest.importer import import_file
+from chuangcheng.geo.coords import wgs84_to_gcj02
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.ingest.importer import import_file
 
 
 def _ledger_xlsx(path):
@@ -54,7 +54,8 @@ def test_excel_ledger_with_every_quirk(tmp_path):
 def test_gcj02_ledger_is_shifted_back(tmp_path):
     lon, lat = wgs84_to_gcj02(113.30, 40.09)
     pd.DataFrame({"名称": ["甲"], "经度": [float(lon)], "纬度": [float(lat)]}).to_csv(
-        tmp_path / "a.csv", index=False, encoding="utf-8-sig")
+        tmp_path / "a.csv", index=False, encoding="utf-8-sig"
+    )
     report = import_file(tmp_path / "a.csv", "markets", system="gcj02")
     point = report.accepted.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((113.30, 40.09), abs=1e-9)
@@ -62,8 +63,9 @@ def test_gcj02_ledger_is_shifted_back(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
 def test_csv_encodings(tmp_path, encoding):
-    pd.DataFrame({"市场名称": ["甲市场", "乙市场"], "lng": [113.3, 113.31], "lat": [40.09, 40.1],
-                  "摊位数": ["１２０", "80"]}).to_csv(tmp_path / "m.csv", index=False, encoding=encoding)
+    pd.DataFrame(
+        {"市场名称": ["甲市场", "乙市场"], "lng": [113.3, 113.31], "lat": [40.09, 40.1], "摊位数": ["１２０", "80"]}
+    ).to_csv(tmp_path / "m.csv", index=False, encoding=encoding)
     report = import_file(tmp_path / "m.csv", "markets")
     assert report.accepted["market_name"].tolist() == ["甲市场", "乙市场"]
     assert report.accepted["stalls"].tolist() == [120, 80]
@@ -71,9 +73,11 @@ def test_csv_encodings(tmp_path, encoding):
 
 def test_geojson_with_null_empty_invalid_and_mixed_geometries(tmp_path):
     bowtie = shapely.Polygon([(113.30, 40.09), (113.31, 40.10), (113.31, 40.09), (113.30, 40.10)])
-    gdf = gpd.GeoDataFrame({"name": ["点", "空", "蝴蝶形", "无几何"]},
-                           geometry=[shapely.Point(113.3, 40.09), shapely.Point(), bowtie, None],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"name": ["点", "空", "蝴蝶形", "无几何"]},
+        geometry=[shapely.Point(113.3, 40.09), shapely.Point(), bowtie, None],
+        crs="EPSG:4326",
+    )
     gdf.to_file(tmp_path / "x.geojson", driver="GeoJSON")
     report = import_file(tmp_path / "x.geojson", "compounds")
     assert report.accepted["compound_name"].tolist() == ["点", "蝴蝶形"]
@@ -83,9 +87,11 @@ def test_geojson_with_null_empty_invalid_and_mixed_geometries(tmp_path):
 
 
 def test_zipped_gbk_shapefile_without_cpg(tmp_path):
-    gdf = gpd.GeoDataFrame({"名称": ["鼓楼市场", "华严市场"], "摊位数": [120, 80]},
-                           geometry=[shapely.Point(113.30, 40.09), shapely.Point(113.31, 40.10)],
-                           crs="EPSG:4326").to_crs("EPSG:4547")
+    gdf = gpd.GeoDataFrame(
+        {"名称": ["鼓楼市场", "华严市场"], "摊位数": [120, 80]},
+        geometry=[shapely.Point(113.30, 40.09), shapely.Point(113.31, 40.10)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:4547")
     folder = tmp_path / "shp"
     folder.mkdir()
     pyogrio.write_dataframe(gdf, folder / "markets.shp", encoding="GBK")
@@ -115,8 +121,9 @@ def test_kml_folders_and_kmz(tmp_path):
 
 
 def test_geopackage(tmp_path):
-    gdf = gpd.GeoDataFrame({"名称": ["甲停车场"], "泊位数": [300]}, geometry=[shapely.Point(113.3, 40.09)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"名称": ["甲停车场"], "泊位数": [300]}, geometry=[shapely.Point(113.3, 40.09)], crs="EPSG:4326"
+    )
     gdf.to_file(tmp_path / "p.gpkg", layer="停车场", driver="GPKG")
     report = import_file(tmp_path / "p.gpkg", "parking_lots")
     assert report.accepted[["lot_name", "capacity"]].values.tolist() == [["甲停车场", 300]]
@@ -149,12 +156,19 @@ def test_missing_columns_and_unknown_types(tmp_path):
 
 
 def test_grid_polygons_with_codes_and_wrong_geometry_types(tmp_path):
-    cells = gpd.GeoDataFrame({"网格编码": ["140213001001001", "140213001001002", "140213001001003"],
-                              "网格名称": ["第1网格", "第2网格", "一个点"],
-                              "网格员": ["李四", "王五", "赵六"]},
-                             geometry=[shapely.box(113.30, 40.09, 113.31, 40.10),
-                                       shapely.box(113.31, 40.09, 113.32, 40.10),
-                                       shapely.Point(113.3, 40.09)], crs="EPSG:4326")
+    cells = gpd.GeoDataFrame(
+        {
+            "网格编码": ["140213001001001", "140213001001002", "140213001001003"],
+            "网格名称": ["第1网格", "第2网格", "一个点"],
+            "网格员": ["李四", "王五", "赵六"],
+        },
+        geometry=[
+            shapely.box(113.30, 40.09, 113.31, 40.10),
+            shapely.box(113.31, 40.09, 113.32, 40.10),
+            shapely.Point(113.3, 40.09),
+        ],
+        crs="EPSG:4326",
+    )
     cells.to_file(tmp_path / "grids.geojson", driver="GeoJSON")
     report = import_file(tmp_path / "grids.geojson", "grids")
     assert report.accepted["grid_code"].tolist() == ["140213001001001", "140213001001002"]
@@ -166,8 +180,9 @@ def test_grid_polygons_with_codes_and_wrong_geometry_types(tmp_path):
 
 
 def test_areas_given_for_a_point_layer_become_inside_points_and_are_listed(tmp_path):
-    markets = gpd.GeoDataFrame({"名称": ["甲市场"]}, geometry=[shapely.box(113.30, 40.09, 113.301, 40.091)],
-                               crs="EPSG:4326")
+    markets = gpd.GeoDataFrame(
+        {"名称": ["甲市场"]}, geometry=[shapely.box(113.30, 40.09, 113.301, 40.091)], crs="EPSG:4326"
+    )
     markets.to_file(tmp_path / "m.geojson", driver="GeoJSON")
     report = import_file(tmp_path / "m.geojson", "markets")
     point = report.accepted.geometry.iloc[0]

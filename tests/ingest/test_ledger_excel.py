@@ -5,10 +5,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import store
-from geo.workflow import INSPECTOR, Actor
-from ingest.ledger_excel import export_ledger, import_ledger
-from store import ledger
+from chuangcheng import store
+from chuangcheng.geo.workflow import INSPECTOR, Actor
+from chuangcheng.ingest.ledger_excel import export_ledger, import_ledger
+from chuangcheng.store import ledger
 
 INSP = Actor("insp", INSPECTOR)
 
@@ -31,8 +31,9 @@ def test_excel_ledger_with_bad_rows(engine, tmp_path):
     ws.append(["合计"])
     path = tmp_path / "台账.xlsx"
     wb.save(path)
-    result = import_ledger(path, engine, INSP, now=datetime(2026, 11, 20),
-                           locate=lambda lon, lat: {"grid_code": "140213001001001"})
+    result = import_ledger(
+        path, engine, INSP, now=datetime(2026, 11, 20), locate=lambda lon, lat: {"grid_code": "140213001001001"}
+    )
     assert len(result.created) == 2
     assert [r["row"] for r in result.rejected] == [4, 5, 6]
     assert "问题描述为空" in result.rejected[0]["reason"]

@@ -5,8 +5,13 @@ import geopandas as gpd
 import shapely
 
 EVIL = '<script>alert("x")</script>&'
-HIERARCHY = {"street_code": "140213001", "street_name": "甲街道", "community_code": "140213001001",
-             "community_name": "一社区", "grid_code": "140213001001001"}
+HIERARCHY = {
+    "street_code": "140213001",
+    "street_name": "甲街道",
+    "community_code": "140213001001",
+    "community_name": "一社区",
+    "grid_code": "140213001001001",
+}
 
 
 def geojson_children(element) -> list[folium.GeoJson]:

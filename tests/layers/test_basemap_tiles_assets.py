@@ -3,23 +3,26 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.coords import wgs84_to_gcj02
-from layers import basemap, tiles
-from layers.assets import OfflineAssetError, assert_offline, new_map, remote_assets
+from chuangcheng.geo.coords import wgs84_to_gcj02
+from chuangcheng.layers import basemap, tiles
+from chuangcheng.layers.assets import OfflineAssetError, assert_offline, new_map, remote_assets
 from tests.layers.helpers import geojson_children
 
 
 def _admin():
-    return gpd.GeoDataFrame({"adcode": ["140200", "140213"], "name": ["大同市", "平城区"],
-                             "level": ["city", "district"]},
-                            geometry=[shapely.box(113.0, 39.9, 113.6, 40.3),
-                                      shapely.box(113.2, 40.0, 113.4, 40.17)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"adcode": ["140200", "140213"], "name": ["大同市", "平城区"], "level": ["city", "district"]},
+        geometry=[shapely.box(113.0, 39.9, 113.6, 40.3), shapely.box(113.2, 40.0, 113.4, 40.17)],
+        crs="EPSG:4326",
+    )
 
 
 def _roads():
-    return gpd.GeoDataFrame({"road_name": ["甲路"], "highway": ["primary"]},
-                            geometry=[shapely.LineString([(113.25, 40.1), (113.35, 40.1)])],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"road_name": ["甲路"], "highway": ["primary"]},
+        geometry=[shapely.LineString([(113.25, 40.1), (113.35, 40.1)])],
+        crs="EPSG:4326",
+    )
 
 
 def test_default_folium_map_is_not_offline_but_ours_is():
@@ -43,8 +46,7 @@ def test_vector_basemap_draws_outlines_and_roads_without_tiles():
 
 
 def test_online_basemap_draws_outlines_only_and_shifted():
-    group = basemap.to_feature_group(_admin(), None, focus_adcodes="140213", shift=wgs84_to_gcj02,
-                                     fill_districts=False)
+    group = basemap.to_feature_group(_admin(), None, focus_adcodes="140213", shift=wgs84_to_gcj02, fill_districts=False)
     layer = geojson_children(group)[0]
     first = layer.data["features"][1]["geometry"]["coordinates"][0][0]
     lon, lat = wgs84_to_gcj02(113.4, 40.0)

@@ -6,10 +6,10 @@ import re
 import folium
 import pytest
 
-from geo.areas import AreaFilter
-from geo.coords import wgs84_to_gcj02
-from layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, focus_bounds
-from layers.tiles import BasemapConfigError
+from chuangcheng.geo.areas import AreaFilter
+from chuangcheng.geo.coords import wgs84_to_gcj02
+from chuangcheng.layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, focus_bounds
+from chuangcheng.layers.tiles import BasemapConfigError
 from tests.layers.helpers import geojson_children
 
 
@@ -25,8 +25,17 @@ def test_default_map_has_all_layers_and_loads_nothing_remote(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
     fmap = build_battle_map(frames, meta)
     groups = _groups(fmap)
-    assert set(groups) == {"底图：行政区划与道路", "网格体系：街道", "网格体系：社区", "网格体系：网格",
-                           "停车：施划路段", "停车：公共停车场", "公厕", "农贸市场", "测评点位"}
+    assert set(groups) == {
+        "底图：行政区划与道路",
+        "网格体系：街道",
+        "网格体系：社区",
+        "网格体系：网格",
+        "停车：施划路段",
+        "停车：公共停车场",
+        "公厕",
+        "农贸市场",
+        "测评点位",
+    }
     assert _feature_count(groups["测评点位"]) == len(frames["inspection_points"]) == 201
     assert _feature_count(groups["停车：施划路段"]) == 114
     assert _feature_count(groups["公厕"]) == len(frames["public_toilets"])
@@ -84,7 +93,6 @@ def test_gaode_shifts_every_layer(demo_city):
     assert len(tiles) == 1 and "autonavi" in tiles[0].tiles
 
 
-
 def test_an_online_basemap_keeps_the_offline_roads_for_when_its_tiles_fail(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
     gaode = build_battle_map(frames, meta, MapRequest(basemap="gaode"))
@@ -98,10 +106,11 @@ def test_an_online_basemap_keeps_the_offline_roads_for_when_its_tiles_fail(demo_
     assert shapely.get_coordinates(drawn)[0] == pytest.approx([float(lon), float(lat)], abs=2e-6)  # shifted
     html = gaode.get_root().render()
     tile = next(c for c in gaode._children.values() if isinstance(c, folium.TileLayer))
-    assert f'{tile.get_name()}.on("tileerror"' not in html               # bound through the list
+    assert f'{tile.get_name()}.on("tileerror"' not in html  # bound through the list
     assert f"var tiles = [{tile.get_name()}]" in html and f"var fallback = {fallback.get_name()}" in html
-    assert json.dumps("在线底图无法加载")[1:-1] in html                    # the note, as the script has it
+    assert json.dumps("在线底图无法加载")[1:-1] in html  # the note, as the script has it
     assert "底图：行政区划与道路（备用）" not in {g for g in _groups(build_battle_map(frames, meta))}
+
 
 def test_tianditu_without_key_is_refused(demo_city):
     frames, meta = demo_city.frames, demo_city.meta

@@ -1,6 +1,6 @@
 import folium
 
-from layers.controls import LegendItem, LegendSection, NameLabels, legend_control, legend_html
+from chuangcheng.layers.controls import LegendItem, LegendSection, NameLabels, legend_control, legend_html
 
 
 def test_legend_escapes_titles_and_labels():

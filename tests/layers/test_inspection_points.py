@@ -1,17 +1,30 @@
-from layers import inspection_points
-from layers.style import RESULT_COLORS
+from chuangcheng.layers import inspection_points
+from chuangcheng.layers.style import RESULT_COLORS
 from tests.layers.helpers import EVIL, only_features, points, rendered
 
 
 def _points():
-    base = {"point_type": "集贸市场", "responsible_unit": "市场监管局", "responsible_person": "王五",
-            "latest_check_date": "2026-11-01", "problem_summary": ""}
-    return points([
-        {**base, "point_id": "CP1", "point_name": "甲市场", "latest_result": "达标", "open_problems": 0},
-        {**base, "point_id": "CP2", "point_name": EVIL, "latest_result": "不达标", "open_problems": 3},
-        {**base, "point_id": "CP3", "point_name": "丙", "latest_result": "未测评", "open_problems": 0,
-         "latest_check_date": None},
-    ])
+    base = {
+        "point_type": "集贸市场",
+        "responsible_unit": "市场监管局",
+        "responsible_person": "王五",
+        "latest_check_date": "2026-11-01",
+        "problem_summary": "",
+    }
+    return points(
+        [
+            {**base, "point_id": "CP1", "point_name": "甲市场", "latest_result": "达标", "open_problems": 0},
+            {**base, "point_id": "CP2", "point_name": EVIL, "latest_result": "不达标", "open_problems": 3},
+            {
+                **base,
+                "point_id": "CP3",
+                "point_name": "丙",
+                "latest_result": "未测评",
+                "open_problems": 0,
+                "latest_check_date": None,
+            },
+        ]
+    )
 
 
 def test_one_geojson_layer_with_every_point():

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from layers.ledger import OVERDUE_COLOR, STATE_COLORS, cases_frame, legend_section, to_feature_group
+from chuangcheng.layers.ledger import OVERDUE_COLOR, STATE_COLORS, cases_frame, legend_section, to_feature_group
 from tests.layers.helpers import EVIL, geojson_children, rendered
 
 AS_OF = datetime(2026, 11, 20, 12, 0)
@@ -16,18 +16,25 @@ AS_OF = datetime(2026, 11, 20, 12, 0)
 def _cases() -> pd.DataFrame:
     d = lambda day, hour=12: datetime(2026, 11, day, hour)  # noqa: E731
     rows = [  # id, state, dispatched, deadline, overdue on AS_OF (by hand)
-        ("C1", "整改中", d(1), d(10), True),        # open, deadline passed
-        ("C2", "整改中", d(1), d(25), False),       # open, deadline ahead
-        ("C3", "结案", d(1), d(10), False),         # finished before being judged
-        ("C4", "挂账", d(2), d(20, 11), True),      # parked, deadline an hour ago
-        ("C5", "上报", None, None, False),          # never dispatched
-        ("C6", "已派遣", d(3), d(20, 13), False),   # deadline in an hour
-        ("C7", "作废", d(3), d(5), False),          # void: never overdue
+        ("C1", "整改中", d(1), d(10), True),  # open, deadline passed
+        ("C2", "整改中", d(1), d(25), False),  # open, deadline ahead
+        ("C3", "结案", d(1), d(10), False),  # finished before being judged
+        ("C4", "挂账", d(2), d(20, 11), True),  # parked, deadline an hour ago
+        ("C5", "上报", None, None, False),  # never dispatched
+        ("C6", "已派遣", d(3), d(20, 13), False),  # deadline in an hour
+        ("C7", "作废", d(3), d(5), False),  # void: never overdue
     ]
     frame = pd.DataFrame(rows, columns=["id", "state", "dispatched_at", "deadline", "expected_overdue"])
-    return frame.assign(dispatched_at=pd.to_datetime(frame["dispatched_at"]),
-                        deadline=pd.to_datetime(frame["deadline"]), title=EVIL, unit="城管局", rework_count=0,
-                        source="测试", lon=[113.30 + 0.001 * i for i in range(len(rows))], lat=40.09)
+    return frame.assign(
+        dispatched_at=pd.to_datetime(frame["dispatched_at"]),
+        deadline=pd.to_datetime(frame["deadline"]),
+        title=EVIL,
+        unit="城管局",
+        rework_count=0,
+        source="测试",
+        lon=[113.30 + 0.001 * i for i in range(len(rows))],
+        lat=40.09,
+    )
 
 
 def _styles(group) -> dict[str, dict]:
@@ -43,8 +50,9 @@ def test_overdue_cases_are_red_with_a_black_ring_and_larger():
         if row.expected_overdue:
             assert (style["fillColor"], style["color"], style["radius"]) == (OVERDUE_COLOR, "#000000", 9), row.id
         else:
-            assert (style["fillColor"], style["color"], style["radius"]) == (STATE_COLORS[row.state], "#ffffff", 7), \
+            assert (style["fillColor"], style["color"], style["radius"]) == (STATE_COLORS[row.state], "#ffffff", 7), (
                 row.id
+            )
 
 
 def test_the_legend_counts_overdue_cases_and_states_present():

@@ -1,12 +1,16 @@
-from layers import markets
-from layers.style import MARKET_COLORS
+from chuangcheng.layers import markets
+from chuangcheng.layers.style import MARKET_COLORS
 from tests.layers.helpers import EVIL, only_features, points, rendered
 
 
 def _markets():
     base = {"market_type": "农贸市场", "stalls": 120, "area_m2": 3000.0, "operator": EVIL}
-    return points([{**base, "market_id": "1", "market_name": "甲市场", "upgrade_status": "已改造"},
-                   {**base, "market_id": "2", "market_name": "乙市场", "upgrade_status": "未改造"}])
+    return points(
+        [
+            {**base, "market_id": "1", "market_name": "甲市场", "upgrade_status": "已改造"},
+            {**base, "market_id": "2", "market_name": "乙市场", "upgrade_status": "未改造"},
+        ]
+    )
 
 
 def test_one_layer_coloured_by_upgrade_status():

@@ -1,23 +1,34 @@
 import geopandas as gpd
 import shapely
 
-from layers import parking
-from layers.style import PROGRESS_BINS, progress_color
+from chuangcheng.layers import parking
+from chuangcheng.layers.style import PROGRESS_BINS, progress_color
 from tests.layers.helpers import EVIL, HIERARCHY, only_features, points, rendered
 
 
 def _sections():
-    lines = [shapely.LineString([(113.30, 40.09 + 0.001 * i), (113.31, 40.09 + 0.001 * i)])
-             for i in range(3)]
-    return gpd.GeoDataFrame({**{k: [v] * 3 for k, v in HIERARCHY.items()},
-                             "section_id": ["1", "2", "3"], "road_name": ["甲路", EVIL, "丙路"],
-                             "planned_bays": [100, 50, 0], "painted_bays": [0, 50, 0],
-                             "length_m": [850.0, 850.0, 850.0]}, geometry=lines, crs="EPSG:4326")
+    lines = [shapely.LineString([(113.30, 40.09 + 0.001 * i), (113.31, 40.09 + 0.001 * i)]) for i in range(3)]
+    return gpd.GeoDataFrame(
+        {
+            **{k: [v] * 3 for k, v in HIERARCHY.items()},
+            "section_id": ["1", "2", "3"],
+            "road_name": ["甲路", EVIL, "丙路"],
+            "planned_bays": [100, 50, 0],
+            "painted_bays": [0, 50, 0],
+            "length_m": [850.0, 850.0, 850.0],
+        },
+        geometry=lines,
+        crs="EPSG:4326",
+    )
 
 
 def _lots():
-    return points([{"lot_id": "1", "lot_name": "甲停车场", "kind": "地下", "capacity": 400, "fee": "收费"},
-                   {"lot_id": "2", "lot_name": "乙", "kind": "路外平面", "capacity": 25, "fee": "免费"}])
+    return points(
+        [
+            {"lot_id": "1", "lot_name": "甲停车场", "kind": "地下", "capacity": 400, "fee": "收费"},
+            {"lot_id": "2", "lot_name": "乙", "kind": "路外平面", "capacity": 25, "fee": "免费"},
+        ]
+    )
 
 
 def test_progress_colours_bins():

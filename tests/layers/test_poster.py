@@ -6,12 +6,19 @@ import re
 import pytest
 from PIL import Image
 
-from geo import kpi
-from geo.crs import local_metric_crs
-from layers import poster
-
-from layers.poster import (CoverageLayer, KeyFigure, PosterSpec, progress_chart, ranking_chart, render_poster,
-                           save_wechat, to_bytes)
+from chuangcheng.geo import kpi
+from chuangcheng.geo.crs import local_metric_crs
+from chuangcheng.layers import poster
+from chuangcheng.layers.poster import (
+    CoverageLayer,
+    KeyFigure,
+    PosterSpec,
+    progress_chart,
+    ranking_chart,
+    render_poster,
+    save_wechat,
+    to_bytes,
+)
 from tests.artifacts import ARTIFACTS
 
 
@@ -20,18 +27,25 @@ def _focus(frames):
     return admin[admin["adcode"] == "140213"]
 
 
-FIGURES = (KeyFigure("测评点位达标率", "64.5%", "达标 49 / 已测评 76"), KeyFigure("未整改问题", "19", "在办案件"),
-           KeyFigure("问题办结率", "85.3%", "已办结 110 / 发现 129（结案、作废、不予立案计为办结）"))
-SIZES = [("A3", True, (4960, 3507)), ("A3", False, (3507, 4960)), ("A4", True, (3507, 2480)),
-         ("A4", False, (2480, 3507)), ("wechat", False, (1080, 1620))]
+FIGURES = (
+    KeyFigure("测评点位达标率", "64.5%", "达标 49 / 已测评 76"),
+    KeyFigure("未整改问题", "19", "在办案件"),
+    KeyFigure("问题办结率", "85.3%", "已办结 110 / 发现 129（结案、作废、不予立案计为办结）"),
+)
+SIZES = [
+    ("A3", True, (4960, 3507)),
+    ("A3", False, (3507, 4960)),
+    ("A4", True, (3507, 2480)),
+    ("A4", False, (2480, 3507)),
+    ("wechat", False, (1080, 1620)),
+]
 
 
 def _texts_outside_the_map(fig):
     from matplotlib.text import Text
 
     map_ax = next(a for a in fig.axes if a.get_label() == "map")
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
-            and t.axes is not map_ax]
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.axes is not map_ax]
 
 
 @pytest.mark.parametrize("paper, landscape, size_px", SIZES)
@@ -41,9 +55,16 @@ def test_poster_fills_the_page_at_its_size(demo_city, paper, landscape, size_px)
     map at equal scale right to its edges; nothing outside the map runs off the page; the
     legend lists what is drawn."""
     frames, meta = demo_city.frames, demo_city.meta
-    spec = PosterSpec("大同市平城区 创城作战图", "测评点位、网格、停车、公厕与农贸市场分布", paper=paper,
-                      landscape=landscape, date_text="数据截至 2026-11-20", source_note="示范数据",
-                      generated_label="示范数据（程序生成）", figures=FIGURES)
+    spec = PosterSpec(
+        "大同市平城区 创城作战图",
+        "测评点位、网格、停车、公厕与农贸市场分布",
+        paper=paper,
+        landscape=landscape,
+        date_text="数据截至 2026-11-20",
+        source_note="示范数据",
+        generated_label="示范数据（程序生成）",
+        figures=FIGURES,
+    )
     fig = render_poster(frames, meta, spec, focus=_focus(frames))
     fig.canvas.draw()
     page = fig.bbox
@@ -55,19 +76,30 @@ def test_poster_fills_the_page_at_its_size(demo_city, paper, landscape, size_px)
     assert (x1 - x0) / (y1 - y0) == pytest.approx(frame.width / frame.height, rel=0.01)  # map reaches every edge
     west, south, east, north = _focus(frames).to_crs(local_metric_crs(_focus(frames))).total_bounds
     assert x0 < west and east < x1 and y0 < south and north < y1  # the whole area is on the map
-    outside = [t.get_text() for t in _texts_outside_the_map(fig)
-               if not page.contains(*t.get_window_extent().p0) or not page.contains(*t.get_window_extent().p1)]
+    outside = [
+        t.get_text()
+        for t in _texts_outside_the_map(fig)
+        if not page.contains(*t.get_window_extent().p0) or not page.contains(*t.get_window_extent().p1)
+    ]
     texts = [t.get_text() for t in _texts_outside_the_map(fig)]
     legend = " ".join(texts)
     print(f"\n{paper}{'横' if landscape else '竖'}：地图框占页面 {fill:.0%}")
     assert fill >= 0.45 and outside == []
     boxes = [(t.get_text(), t.get_window_extent()) for t in _texts_outside_the_map(fig)]
-    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
-                   if box_a.overlaps(box_b)]
+    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)]
     assert overlapping == []
     for f in FIGURES:
         assert f.value in texts and f.label in texts
-    for drawn in ("公共停车场", "网格界线", "社区界线", "街道界线", "道路", "区界", "测评点位 不达标", "农贸市场 已改造"):
+    for drawn in (
+        "公共停车场",
+        "网格界线",
+        "社区界线",
+        "街道界线",
+        "道路",
+        "区界",
+        "测评点位 不达标",
+        "农贸市场 已改造",
+    ):
         assert drawn in legend, drawn
     assert poster.SCHEMATIC_NOTE in legend and "副标题" not in legend
     map_texts = [t.get_text() for t in map_ax.texts]
@@ -87,24 +119,31 @@ def test_poster_fills_the_page_at_its_size(demo_city, paper, landscape, size_px)
 
 def test_a_poster_carries_its_map_approval_number(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
-    fig = render_poster(frames, meta, PosterSpec("图", "", paper="A4", map_approval="晋S（2026）001号"),
-                        focus=_focus(frames))
+    fig = render_poster(
+        frames, meta, PosterSpec("图", "", paper="A4", map_approval="晋S（2026）001号"), focus=_focus(frames)
+    )
     texts = " ".join(t.get_text() for t in _texts_outside_the_map(fig))
     assert "审图号：晋S（2026）001号" in texts and poster.SCHEMATIC_NOTE not in texts
 
 
 def test_a_coverage_poster_states_its_share_and_threshold(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
-    compounds = frames["compounds"].assign(distance_m=[100.0, 900.0] * (len(frames["compounds"]) // 2)
-                                           + [100.0] * (len(frames["compounds"]) % 2))
+    compounds = frames["compounds"].assign(
+        distance_m=[100.0, 900.0] * (len(frames["compounds"]) // 2) + [100.0] * (len(frames["compounds"]) % 2)
+    )
     compounds["covered"] = compounds["distance_m"] <= 300
     layer = CoverageLayer(compounds, frames["public_toilets"], 300.0, "公厕", "GB 55013-2021 §5.0.1")
-    spec = PosterSpec("公厕步行覆盖", "", paper="A4", coverage=layer,
-                      figures=(KeyFigure("服务半径", "300 米", "GB 55013-2021 §5.0.1"),))
+    spec = PosterSpec(
+        "公厕步行覆盖",
+        "",
+        paper="A4",
+        coverage=layer,
+        figures=(KeyFigure("服务半径", "300 米", "GB 55013-2021 §5.0.1"),),
+    )
     fig = render_poster(frames, meta, spec, focus=_focus(frames))
     texts = " ".join(t.get_text() for t in _texts_outside_the_map(fig))
     assert "超过 300 米（未覆盖）" in texts and "GB 55013-2021 §5.0.1" in texts
-    assert "测评点位 达标" not in texts   # a coverage poster draws the coverage, not the mission layers
+    assert "测评点位 达标" not in texts  # a coverage poster draws the coverage, not the mission layers
 
 
 def test_a_poster_survives_another_session_ending_while_it_draws(demo_city, monkeypatch):
@@ -141,11 +180,21 @@ def test_poster_pdf_page_size_and_embedded_cjk_font(demo_city):
 def test_charts_are_pngs(demo_city):
     frames = demo_city.frames
     progress = frames["progress"]
-    for fig in (progress_chart(progress, "parking_progress", title="施划", note="n"),
-                progress_chart(progress, "problems", title="问题", note="n"),
-                ranking_chart(kpi.area_ranking(frames["inspection_points"], frames["cases"], frames["streets"],
-                                               code_col="street_code", name_col="street_name"),
-                              title="排名", note="n")):
+    for fig in (
+        progress_chart(progress, "parking_progress", title="施划", note="n"),
+        progress_chart(progress, "problems", title="问题", note="n"),
+        ranking_chart(
+            kpi.area_ranking(
+                frames["inspection_points"],
+                frames["cases"],
+                frames["streets"],
+                code_col="street_code",
+                name_col="street_name",
+            ),
+            title="排名",
+            note="n",
+        ),
+    ):
         png = to_bytes(fig, "png")
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and Image.open(io.BytesIO(png)).size[0] == 1600
 
@@ -160,7 +209,7 @@ def test_wrapped_definitions_follow_chinese_line_breaking():
     text = "已办结 282 / 发现 325（结案、作废、不予立案计为办结）"
     for width in range(8, 30):
         lines = poster._wrap(text, width).split("\n")
-        assert "".join(lines).replace(" ", "") == text.replace(" ", "")   # nothing lost
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
         assert not any(line[0] in "）、，。" for line in lines[1:]), (width, lines)
         assert not any(line.endswith("（") for line in lines), (width, lines)
         assert "282" in "".join(lines) and all("28\n2" not in x for x in lines)

@@ -1,18 +1,38 @@
-from layers import public_toilets
-from layers.style import DRY_TOILET_STROKE, TOILET_COLORS
+from chuangcheng.layers import public_toilets
+from chuangcheng.layers.style import DRY_TOILET_STROKE, TOILET_COLORS
 from tests.layers.helpers import EVIL, only_features, points, rendered
 
 
 def _toilets():
     base = {"grade": "二类", "opening_hours": "全天开放", "manager": "环卫中心"}
-    return points([
-        {**base, "toilet_id": "1", "toilet_name": "甲公厕", "kind": "固定公厕", "flush_type": "水冲式",
-         "accessible": True},
-        {**base, "toilet_id": "2", "toilet_name": EVIL, "kind": "共享卫生间", "flush_type": "水冲式",
-         "accessible": False},
-        {**base, "toilet_id": "3", "toilet_name": "丙旱厕", "kind": "固定公厕", "flush_type": "旱厕",
-         "accessible": None},
-    ])
+    return points(
+        [
+            {
+                **base,
+                "toilet_id": "1",
+                "toilet_name": "甲公厕",
+                "kind": "固定公厕",
+                "flush_type": "水冲式",
+                "accessible": True,
+            },
+            {
+                **base,
+                "toilet_id": "2",
+                "toilet_name": EVIL,
+                "kind": "共享卫生间",
+                "flush_type": "水冲式",
+                "accessible": False,
+            },
+            {
+                **base,
+                "toilet_id": "3",
+                "toilet_name": "丙旱厕",
+                "kind": "固定公厕",
+                "flush_type": "旱厕",
+                "accessible": None,
+            },
+        ]
+    )
 
 
 def test_features_and_accessibility_text():

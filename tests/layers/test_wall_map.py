@@ -4,11 +4,11 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.lifecircle import CoverageRequest, analyse
-from geo.network import build_network
-from geo.standards import load_standards
-from geo.wallscreen import WallView, expand_views, load_wall_config
-from layers.wall_map import Carousel, ViewContent, build_wall_map
+from chuangcheng.geo.lifecircle import CoverageRequest, analyse
+from chuangcheng.geo.network import build_network
+from chuangcheng.geo.standards import load_standards
+from chuangcheng.geo.wallscreen import WallView, expand_views, load_wall_config
+from chuangcheng.layers.wall_map import Carousel, ViewContent, build_wall_map
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,14 @@ def coverage(demo_city):
 
 def _build(frames, views, coverage, **kw):
     contents = [ViewContent(v, (("1.0%", "率"),), "注", f"<p>{i}</p>") for i, v in enumerate(views)]
-    options = {"title": "大屏", "badge": "示范数据（程序生成）", "as_of_text": "2026-12-01", "panel_css": "",
-               "interval_s": 20, **kw}
+    options = {
+        "title": "大屏",
+        "badge": "示范数据（程序生成）",
+        "as_of_text": "2026-12-01",
+        "panel_css": "",
+        "interval_s": 20,
+        **kw,
+    }
     fmap = build_wall_map(frames, contents, coverage, **options)
     carousel = [c for c in fmap._children.values() if isinstance(c, Carousel)][0]
     return fmap, carousel
@@ -32,6 +38,7 @@ def _build(frames, views, coverage, **kw):
 
 def _views(carousel):
     import json
+
     return json.loads(carousel.views_json.replace("<\\/", "</"))
 
 
@@ -55,8 +62,10 @@ def test_every_configured_view_and_offline(demo_city, coverage):
 def test_area_views_dim_everything_outside_their_area(demo_city, coverage):
     frames = demo_city.frames
     street = frames["streets"][frames["streets"]["district_code"] == "140213"].iloc[0]
-    views = [WallView("city", "全市"), WallView("street", street["street_name"], district_code="140213",
-                                                   street_code=street["street_code"])]
+    views = [
+        WallView("city", "全市"),
+        WallView("street", street["street_name"], district_code="140213", street_code=street["street_code"]),
+    ]
     _, carousel = _build(frames, views, coverage)
     city, one = _views(carousel)
     assert city["mask"] is None
@@ -64,8 +73,11 @@ def test_area_views_dim_everything_outside_their_area(demo_city, coverage):
     inside = street.geometry.representative_point()
     elsewhere = frames["streets"][frames["streets"]["street_code"] != street["street_code"]].geometry
     assert not mask.contains(inside)
-    assert all(mask.contains(g.representative_point()) for g in elsewhere
-               if not g.representative_point().buffer(1e-3).intersects(street.geometry))
+    assert all(
+        mask.contains(g.representative_point())
+        for g in elsewhere
+        if not g.representative_point().buffer(1e-3).intersects(street.geometry)
+    )
     west, south, east, north = street.geometry.bounds
     assert sum(one["bounds"], []) == pytest.approx([south, west, north, east], abs=2e-4)
     assert shapely.Point(inside).within(shape(one["outline"]).convex_hull)
@@ -76,8 +88,9 @@ def test_titles_and_headlines_are_escaped(demo_city, coverage):
     frames = demo_city.frames
     view = WallView("city", "<img src=x onerror=alert(1)>")
     content = ViewContent(view, (("<b>1</b>", "<i>率</i>"),), "<script>x</script>", "")
-    fmap = build_wall_map(frames, [content], coverage, title="<b>题</b>", badge="", as_of_text="<u>d</u>",
-                          panel_css="", interval_s=5)
+    fmap = build_wall_map(
+        frames, [content], coverage, title="<b>题</b>", badge="", as_of_text="<u>d</u>", panel_css="", interval_s=5
+    )
     page = fmap.get_root().render()
     carousel = [c for c in fmap._children.values() if isinstance(c, Carousel)][0]
     for raw in ("<img", "<b>1", "<i>", "<script>x", "<b>题", "<u>d"):
@@ -90,8 +103,9 @@ def test_a_legend_lists_what_the_area_has(demo_city, coverage):
     points = frames["inspection_points"]
     street = points.loc[points["latest_result"] == "不达标", "street_code"].iloc[0]
     district = street[:6]
-    _, carousel = _build(frames, [WallView("street", "街", district_code=district, street_code=street)], coverage,
-                         legend_collapsed=True)
+    _, carousel = _build(
+        frames, [WallView("street", "街", district_code=district, street_code=street)], coverage, legend_collapsed=True
+    )
     legend = _views(carousel)[0]["legend_html"]
     mine = points[points["street_code"] == street]
     assert f"不达标（{int((mine['latest_result'] == '不达标').sum())}）" in legend

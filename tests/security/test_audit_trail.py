@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 import shapely
 
-import store
-from geo.workflow import ADMIN, AUDITOR, INSPECTOR, SECURITY, Actor
-from ingest import sandbox
-from store import accounts, audit, imports, inspections, ledger, painting, settings
-from store.layers import read_layer
+from chuangcheng import store
+from chuangcheng.geo.workflow import ADMIN, AUDITOR, INSPECTOR, SECURITY, Actor
+from chuangcheng.ingest import sandbox
+from chuangcheng.store import accounts, audit, imports, inspections, ledger, painting, settings
+from chuangcheng.store.layers import read_layer
 
 INSP = Actor("inspector", INSPECTOR)
 SYS = Actor("admin", ADMIN)
@@ -47,7 +47,7 @@ def engine(demo_store_url, monkeypatch):
 
 
 def test_accounts_and_settings_changes(engine):
-    from demo.ledger import DEMO_PASSWORD
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
 
     with pytest.raises(accounts.auth.AuthError):
         accounts.sign_in(engine, "inspector", "Wrong-pw-2026", now=time.time(), address=ADDRESS)
@@ -79,26 +79,36 @@ def test_accounts_and_settings_changes(engine):
 
 
 def test_imports_commits_restores_and_records(engine, tmp_path, demo_city):
-    toilets = gpd.GeoDataFrame({"toilet_id": ["AUD1"], "toilet_name": ["审计公厕"]},
-                               geometry=[shapely.Point(113.30, 40.09)], crs="EPSG:4326")
-    result, _ = imports.commit_import(engine, "public_toilets", toilets, actor=SYS, source_name="新增.csv",
-                                      expected_version=None, address=ADDRESS)
+    toilets = gpd.GeoDataFrame(
+        {"toilet_id": ["AUD1"], "toilet_name": ["审计公厕"]}, geometry=[shapely.Point(113.30, 40.09)], crs="EPSG:4326"
+    )
+    result, _ = imports.commit_import(
+        engine, "public_toilets", toilets, actor=SYS, source_name="新增.csv", expected_version=None, address=ADDRESS
+    )
     line = _last(engine, "layer_import")
     _fresh(line, "admin", target="public_toilets")
-    imports.restore(engine, "public_toilets", result.version - 1, actor=INSP, expected_version=result.version,
-                    address=ADDRESS)
+    imports.restore(
+        engine, "public_toilets", result.version - 1, actor=INSP, expected_version=result.version, address=ADDRESS
+    )
     _fresh(_last(engine, "layer_restore"), "inspector", target="public_toilets")
     assert "AUD1" not in set(read_layer(engine, "public_toilets")["toilet_id"])
 
     point = demo_city.frames["inspection_points"].iloc[0]
     checklist = inspections.read_checklist(engine, point["point_type"])
     items = [inspections.ItemResult(code, True, "") for code in checklist["item_code"]]
-    inspections.record_inspection(engine, INSP, address=ADDRESS, point_id=point["point_id"],
-                                  inspected_at=datetime.now() - timedelta(minutes=5), items=items)
+    inspections.record_inspection(
+        engine,
+        INSP,
+        address=ADDRESS,
+        point_id=point["point_id"],
+        inspected_at=datetime.now() - timedelta(minutes=5),
+        items=items,
+    )
     _fresh(_last(engine, "inspection_record"), "inspector", target=point["point_id"])
     section = demo_city.frames["parking_sections"].iloc[0]
-    painting.record_painting(engine, INSP, address=ADDRESS, section_id=section["section_id"],
-                             painted_on=date.today(), bays=1)
+    painting.record_painting(
+        engine, INSP, address=ADDRESS, section_id=section["section_id"], painted_on=date.today(), bays=1
+    )
     _fresh(_last(engine, "painting_record"), "inspector", target=section["section_id"])
 
     wb = openpyxl.Workbook()
@@ -106,8 +116,9 @@ def test_imports_commits_restores_and_records(engine, tmp_path, demo_city):
     wb.active.append([1, "鼓楼东街店外经营", "实地测评", "0504", 113.30, 40.09, "2026-11-02"])
     path = tmp_path / "upload.xlsx"
     wb.save(path)
-    sandbox.import_ledger(path, store_url=str(engine.url), actor=INSP, display_name="十一月台账.xlsx",
-                          now=datetime.now(), address=ADDRESS)
+    sandbox.import_ledger(
+        path, store_url=str(engine.url), actor=INSP, display_name="十一月台账.xlsx", now=datetime.now(), address=ADDRESS
+    )
     line = _last(engine, "ledger_import")
     _fresh(line, "inspector", target="十一月台账.xlsx")
     assert '"created": 1' in line["detail"]
@@ -123,7 +134,7 @@ def test_workflow_moves_keep_who_when_and_where(engine):
 
 
 def test_an_export_is_logged(engine):
-    from ui import exports
+    from chuangcheng.ui import exports
 
     exports._record("leader", "问题台账（当前筛选）", "问题台账.xlsx", 12)
     line = _last(engine, "export")

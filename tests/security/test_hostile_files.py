@@ -19,9 +19,9 @@ import pyogrio
 import pytest
 import shapely
 
-from geo.errors import CityDataError
-from ingest import formats, sandbox
-from ingest.importer import import_file
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.ingest import formats, sandbox
+from chuangcheng.ingest.importer import import_file
 
 SECRET = "root:x:0:0:root:/root:/bin/bash"
 
@@ -32,22 +32,27 @@ def _rss_mb() -> float:
 
 
 def _vrt(source: str) -> str:
-    return (f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>{source}</SrcDataSource>'
-            '<SrcLayer>x</SrcLayer></OGRVRTLayer></OGRVRTDataSource>')
+    return (
+        f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>{source}</SrcDataSource>'
+        "<SrcLayer>x</SrcLayer></OGRVRTLayer></OGRVRTDataSource>"
+    )
 
 
-@pytest.mark.parametrize("name, content", [
-    ("公厕.json", _vrt("/etc/passwd")),
-    ("公厕.geojson", "\ufeff  \n" + _vrt("CSV:/etc/passwd")),
-    ("公厕.kml", '<?xml version="1.0"?>' + _vrt("/vsicurl/http://127.0.0.1:9/")),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("公厕.json", _vrt("/etc/passwd")),
+        ("公厕.geojson", "\ufeff  \n" + _vrt("CSV:/etc/passwd")),
+        ("公厕.kml", '<?xml version="1.0"?>' + _vrt("/vsicurl/http://127.0.0.1:9/")),
+    ],
+)
 def test_a_vrt_in_disguise_is_refused_before_anything_opens_it(tmp_path, name, content):
     path = tmp_path / "upload-1234"
     path = path.with_suffix(os.path.splitext(name)[1])
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CityDataError, match=f"文件 {name} 不是有效的.*虚拟数据源") as err:
         sandbox.import_file(path, "public_toilets", display_name=name)
-    assert "upload-1234" not in str(err.value)     # the server's own path is never shown
+    assert "upload-1234" not in str(err.value)  # the server's own path is never shown
 
 
 def test_even_past_the_check_the_child_has_no_vrt_driver(tmp_path):
@@ -56,8 +61,12 @@ def test_even_past_the_check_the_child_has_no_vrt_driver(tmp_path):
     path = tmp_path / "x.json"
     path.write_text(_vrt("CSV:/etc/passwd"), encoding="utf-8")
     with pytest.raises(CityDataError) as err:
-        sandbox.run("import", {"path": str(path), "layer": "public_toilets", "display_name": "x.json"},
-                    allowed_drivers=formats.FORMATS[".json"].drivers, display_name="x.json")
+        sandbox.run(
+            "import",
+            {"path": str(path), "layer": "public_toilets", "display_name": "x.json"},
+            allowed_drivers=formats.FORMATS[".json"].drivers,
+            display_name="x.json",
+        )
     assert "root:" not in str(err.value)
 
 
@@ -67,12 +76,19 @@ def test_the_childs_gdal_knows_only_the_declared_formats_drivers(tmp_path):
 
     vrt = tmp_path / "x.vrt"
     vrt.write_text(_vrt("CSV:/etc/passwd"), encoding="utf-8")
-    probe = ("import pyogrio, sys\n"
-             "print(sorted(pyogrio.list_drivers()))\n"
-             "try:\n    pyogrio.read_dataframe(sys.argv[1]); print('OPENED')\n"
-             "except Exception as exc:\n    print('REFUSED', type(exc).__name__)\n")
-    out = subprocess.run([sys.executable, "-c", probe, str(vrt)], env=sandbox.child_env(("GeoJSON",)),
-                         capture_output=True, text=True, timeout=60).stdout
+    probe = (
+        "import pyogrio, sys\n"
+        "print(sorted(pyogrio.list_drivers()))\n"
+        "try:\n    pyogrio.read_dataframe(sys.argv[1]); print('OPENED')\n"
+        "except Exception as exc:\n    print('REFUSED', type(exc).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(vrt)],
+        env=sandbox.child_env(("GeoJSON",)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     drivers, outcome = out.strip().splitlines()
     assert "'GeoJSON'" in drivers and "VRT" not in drivers and "GPKG" not in drivers and "CSV" not in drivers
     assert outcome.startswith("REFUSED")
@@ -80,7 +96,7 @@ def test_the_childs_gdal_knows_only_the_declared_formats_drivers(tmp_path):
 
 def test_a_database_posing_as_a_geopackage_is_refused(tmp_path):
     path = tmp_path / "台账.gpkg"
-    with sqlite3.connect(path) as db:   # the ledger's users table, as an attacker would send it
+    with sqlite3.connect(path) as db:  # the ledger's users table, as an attacker would send it
         db.execute("CREATE TABLE users (username TEXT, password_hash TEXT)")
         db.execute("INSERT INTO users VALUES ('admin', 'scrypt$16384$8$1$aa$bb')")
     with pytest.raises(CityDataError, match="不是 GeoPackage"):
@@ -112,11 +128,14 @@ def listener():
 def test_the_parsing_child_reaches_no_network(tmp_path, listener):
     """A KML network link and a zip member named as a URL: neither makes any request."""
     kml = tmp_path / "链接.kml"
-    kml.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+    kml.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
 <NetworkLink><name>远程</name><Link><href>{listener}/remote.kml</href></Link></NetworkLink>
 <Placemark><name>甲</name><Point><coordinates>113.30,40.09</coordinates></Point></Placemark>
-</Document></kml>""", encoding="utf-8")
+</Document></kml>""",
+        encoding="utf-8",
+    )
     try:
         report = sandbox.import_file(kml, "public_toilets", display_name="链接.kml")
         assert report.rows_read == report.n_accepted + len(report.rejected) + len(report.skipped)
@@ -152,8 +171,12 @@ def test_a_limit_hit_in_the_child_is_a_message_and_this_process_lives_on(tmp_pat
     _bomb(path)
     small = sandbox.Limits(memory_bytes=600 * 2**20, cpu_s=20, output_bytes=2**20, wall_s=60)
     with pytest.raises(CityDataError, match="炸弹.xlsx") as err:
-        sandbox.run("import", {"path": str(path), "layer": "public_toilets", "display_name": "炸弹.xlsx"},
-                    display_name="炸弹.xlsx", limits=small)
+        sandbox.run(
+            "import",
+            {"path": str(path), "layer": "public_toilets", "display_name": "炸弹.xlsx"},
+            display_name="炸弹.xlsx",
+            limits=small,
+        )
     assert "上限" in str(err.value) or "异常退出" in str(err.value) or "失败" in str(err.value)
     big = tmp_path / "大表.csv"
     big.write_text("公厕名称,经度,纬度\n" + "某公厕,113.3,40.09\n" * 300_000, encoding="utf-8")
@@ -173,8 +196,11 @@ def test_a_zip_with_two_shapefiles_reads_both(tmp_path):
     folder = tmp_path / "shp"
     folder.mkdir()
     for name, x in (("东片", 113.30), ("西片", 113.20)):
-        gdf = gpd.GeoDataFrame({"名称": [f"{name}公厕1", f"{name}公厕2"]},
-                               geometry=[shapely.Point(x, 40.09), shapely.Point(x, 40.10)], crs="EPSG:4326")
+        gdf = gpd.GeoDataFrame(
+            {"名称": [f"{name}公厕1", f"{name}公厕2"]},
+            geometry=[shapely.Point(x, 40.09), shapely.Point(x, 40.10)],
+            crs="EPSG:4326",
+        )
         pyogrio.write_dataframe(gdf, folder / f"{name}.shp", encoding="UTF-8")
     archive = tmp_path / "两片.zip"
     with zipfile.ZipFile(archive, "w") as z:
@@ -187,8 +213,11 @@ def test_a_zip_with_two_shapefiles_reads_both(tmp_path):
 def test_a_utf8_dbf_without_cpg_is_not_mojibake(tmp_path):
     folder = tmp_path / "shp"
     folder.mkdir()
-    gdf = gpd.GeoDataFrame({"名称": ["鼓楼东街公厕", "华严寺公厕"]},
-                           geometry=[shapely.Point(113.30, 40.09), shapely.Point(113.31, 40.10)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"名称": ["鼓楼东街公厕", "华严寺公厕"]},
+        geometry=[shapely.Point(113.30, 40.09), shapely.Point(113.31, 40.10)],
+        crs="EPSG:4326",
+    )
     pyogrio.write_dataframe(gdf, folder / "厕.shp", encoding="UTF-8")
     (folder / "厕.cpg").unlink(missing_ok=True)
     archive = tmp_path / "厕.zip"
@@ -213,12 +242,13 @@ def test_a_workbook_with_two_data_sheets_is_refused_by_name(tmp_path):
 
 def test_vector_coordinates_outside_any_plausible_range_are_rejected_per_row(tmp_path):
     path = tmp_path / "坐标.geojson"
-    features = [{"type": "Feature", "properties": {"名称": name},
-                 "geometry": {"type": "Point", "coordinates": xy}}
-                for name, xy in (("好", [113.30, 40.09]), ("投影坐标", [39_500_000.0, 4_440_000.0]),
-                                 ("越界", [500.0, 95.0]))]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    features = [
+        {"type": "Feature", "properties": {"名称": name}, "geometry": {"type": "Point", "coordinates": xy}}
+        for name, xy in (("好", [113.30, 40.09]), ("投影坐标", [39_500_000.0, 4_440_000.0]), ("越界", [500.0, 95.0]))
+    ]
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
     report = import_file(path, "public_toilets")
     assert report.accepted["toilet_name"].tolist() == ["好"]
     assert len(report.rejected) == 2 and report.rows_read == 3
@@ -254,16 +284,21 @@ def test_a_csv_of_a_million_rows_parses_in_the_child(tmp_path):
     """A 1,000,000-row ledger: read by the child, held on disk; this process only reads a sample."""
     n = 1_000_000
     path = tmp_path / "百万.csv"
-    pd.DataFrame({"公厕编号": [f"T{i:07d}" for i in range(n)], "公厕名称": "公厕",
-                  "经度": 113.2 + (pd.RangeIndex(n) % 1000) * 1e-4,
-                  "纬度": 40.0 + (pd.RangeIndex(n) // 1000) * 1e-4}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "公厕编号": [f"T{i:07d}" for i in range(n)],
+            "公厕名称": "公厕",
+            "经度": 113.2 + (pd.RangeIndex(n) % 1000) * 1e-4,
+            "纬度": 40.0 + (pd.RangeIndex(n) // 1000) * 1e-4,
+        }
+    ).to_csv(path, index=False)
     before = _rss_mb()
     report = sandbox.import_file(path, "public_toilets", display_name="百万.csv")
     try:
         assert report.rows_read == n and report.n_accepted == n
         assert len(report.accepted(limit=5000)) == 5000
-        assert report.keys(["toilet_id"])["toilet_id"].is_unique   # what the commit plan reads
+        assert report.keys(["toilet_id"])["toilet_id"].is_unique  # what the commit plan reads
         grown_mb = _rss_mb() - before
-        assert grown_mb < 150, grown_mb     # the rows never entered this process whole
+        assert grown_mb < 150, grown_mb  # the rows never entered this process whole
     finally:
         report.discard()

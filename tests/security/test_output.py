@@ -15,24 +15,24 @@ import shapely
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-import store
-from geo.workflow import INSPECTOR, Actor
-from ingest.export import export_layer, to_csv_bytes, to_xlsx_bytes
-from ingest.ledger_excel import export_ledger
-from layers.poster import PosterSpec, render_poster, to_bytes
-from store import accounts, imports, ledger
-from store.db import writing
+from chuangcheng import store
+from chuangcheng.geo.workflow import INSPECTOR, Actor
+from chuangcheng.ingest.export import export_layer, to_csv_bytes, to_xlsx_bytes
+from chuangcheng.ingest.ledger_excel import export_ledger
+from chuangcheng.layers.poster import PosterSpec, render_poster, to_bytes
+from chuangcheng.store import accounts, imports, ledger
+from chuangcheng.store.db import writing
 from tests.ui.helpers import sign_in_as
 
-EVIL_HOST = "203.0.113.9"   # TEST-NET-3: if a page ever fetched it, the request would leave the machine
+EVIL_HOST = "203.0.113.9"  # TEST-NET-3: if a page ever fetched it, the request would leave the machine
 EVIL = {
     "unit": f"![单位](http://{EVIL_HOST}/unit.png)",
-    "title": f"[点我](http://{EVIL_HOST}/t) =HYPERLINK(\"http://{EVIL_HOST}\",\"x\")",
+    "title": f'[点我](http://{EVIL_HOST}/t) =HYPERLINK("http://{EVIL_HOST}","x")',
     "toilet": f"<img src=http://{EVIL_HOST}/toilet.png>![t](http://{EVIL_HOST}/t.png)",
     "file": f"![f](http://{EVIL_HOST}/f.png)",
 }
-RISKY = ["=HYPERLINK(\"http://x\",\"点\")", "+86 352 1234", "-2 号楼", "@SUM(A1)", "\t制表", "\r回车"]
-VIEWS = Path(__file__).resolve().parents[2] / "views"
+RISKY = ['=HYPERLINK("http://x","点")', "+86 352 1234", "-2 号楼", "@SUM(A1)", "\t制表", "\r回车"]
+VIEWS = Path(__file__).resolve().parents[2] / "chuangcheng" / "views"
 
 
 def test_xlsx_cells_that_look_like_formulas_are_text_cells_shown_as_typed():
@@ -43,7 +43,7 @@ def test_xlsx_cells_that_look_like_formulas_are_text_cells_shown_as_typed():
     texts = [c for c in cells if c.column == 1]
     # (XML turns a lone CR into LF; the cell is still the text typed)
     assert [c.value for c in texts] == [v.replace("\r", "\n") for v in RISKY] and all(c.quotePrefix for c in texts)
-    assert [c.value for c in cells if c.column == 2] == [-5, 1, 2, 3, 4, 5]   # numbers stay numbers
+    assert [c.value for c in cells if c.column == 2] == [-5, 1, 2, 3, 4, 5]  # numbers stay numbers
 
 
 def test_csv_cells_that_look_like_formulas_start_with_an_apostrophe():
@@ -51,17 +51,25 @@ def test_csv_cells_that_look_like_formulas_start_with_an_apostrophe():
 
     data = to_csv_bytes(pd.DataFrame({"问题": RISKY, "件数": [-5, 1, 2, 3, 4, 5]})).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data, newline="")))[1:]
-    assert [r[0] for r in rows] == ["'" + v for v in RISKY]     # a CR inside a cell does not split its row
-    assert [r[1] for r in rows] == ["-5", "1", "2", "3", "4", "5"]   # numbers are not touched
+    assert [r[0] for r in rows] == ["'" + v for v in RISKY]  # a CR inside a cell does not split its row
+    assert [r[1] for r in rows] == ["-5", "1", "2", "3", "4", "5"]  # numbers are not touched
 
 
 def test_the_ledger_and_layer_exports_are_formula_free():
-    cases = pd.DataFrame({"id": [1], "title": [EVIL["title"].split(" ", 1)[1]], "state": ["已派遣"],
-                          "unit": ["@单位"], "reported_at": [datetime(2026, 11, 1)]})
+    cases = pd.DataFrame(
+        {
+            "id": [1],
+            "title": [EVIL["title"].split(" ", 1)[1]],
+            "state": ["已派遣"],
+            "unit": ["@单位"],
+            "reported_at": [datetime(2026, 11, 1)],
+        }
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(export_ledger(cases))).active
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    layer = gpd.GeoDataFrame({"toilet_id": ["T1"], "toilet_name": ["=1+1"]}, geometry=[shapely.Point(113.3, 40.09)],
-                             crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"toilet_id": ["T1"], "toilet_name": ["=1+1"]}, geometry=[shapely.Point(113.3, 40.09)], crs="EPSG:4326"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(export_layer(layer, "xlsx", layer_name="public_toilets"))).active
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert "=1+1" in [c.value for row in sheet.iter_rows() for c in row]
@@ -78,8 +86,7 @@ def _outside_urls(at) -> list[str]:
 
 
 def _all_text(at) -> str:
-    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.error,
-                                             *at.warning])
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.warning])
 
 
 @pytest.fixture
@@ -93,10 +100,21 @@ def poisoned(demo_store_url, monkeypatch):
     insp = Actor("inspector", INSPECTOR)
     cid = ledger.create_case(engine, insp, title=EVIL["title"], source="督查", at=datetime.now())
     case = ledger.transition(engine, insp, cid, "register", expected_version=1, at=datetime.now())
-    ledger.transition(engine, insp, cid, "dispatch", expected_version=case.version, at=datetime.now(),
-                      unit=EVIL["unit"], deadline=datetime.now() + timedelta(days=3))
-    toilet = gpd.GeoDataFrame({"toilet_id": ["EVIL1"], "toilet_name": [EVIL["toilet"]]},
-                              geometry=[shapely.Point(113.30, 40.09)], crs="EPSG:4326")
+    ledger.transition(
+        engine,
+        insp,
+        cid,
+        "dispatch",
+        expected_version=case.version,
+        at=datetime.now(),
+        unit=EVIL["unit"],
+        deadline=datetime.now() + timedelta(days=3),
+    )
+    toilet = gpd.GeoDataFrame(
+        {"toilet_id": ["EVIL1"], "toilet_name": [EVIL["toilet"]]},
+        geometry=[shapely.Point(113.30, 40.09)],
+        crs="EPSG:4326",
+    )
     imports.commit_import(engine, "public_toilets", toilet, actor=Actor("admin", "系统管理员"), source_name="x.csv")
     yield engine, cid
     engine.dispose()
@@ -110,7 +128,7 @@ def test_the_ledger_page_shows_attacker_names_as_text(poisoned):
     at.selectbox(key="led_case").set_value(cid).run()
     assert not at.exception
     assert _outside_urls(at) == []
-    assert "单位" in _all_text(at) and EVIL_HOST.replace(".", "\\.") in _all_text(at)   # shown, escaped
+    assert "单位" in _all_text(at) and EVIL_HOST.replace(".", "\\.") in _all_text(at)  # shown, escaped
 
 
 def test_the_battle_map_escapes_attacker_names_in_popups(poisoned):
@@ -139,10 +157,11 @@ def test_a_dollar_in_a_poster_title_is_a_dollar(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
     admin = frames["admin_boundaries"]
     title = "奖励$5$元：$x^2$"
-    fig = render_poster(frames, meta, PosterSpec(title, "副标题 $y$", paper="A4"),
-                        focus=admin[admin["adcode"] == "140213"])
+    fig = render_poster(
+        frames, meta, PosterSpec(title, "副标题 $y$", paper="A4"), focus=admin[admin["adcode"] == "140213"]
+    )
     texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_parse_math"))]
     assert title in [t.get_text() for t in texts]
-    assert not [t.get_text() for t in texts if t._preprocess_math(t.get_text())[1]]   # nothing is mathtext
+    assert not [t.get_text() for t in texts if t._preprocess_math(t.get_text())[1]]  # nothing is mathtext
     pdf = to_bytes(fig, "pdf")
-    assert b"Oblique" not in pdf and b"cmmi" not in pdf.lower()   # no math italic font was needed
+    assert b"Oblique" not in pdf and b"cmmi" not in pdf.lower()  # no math italic font was needed

@@ -10,22 +10,34 @@ import geopandas as gpd
 import pytest
 import shapely
 
-import store
-from geo.permissions import ACTIONS
-from geo.workflow import (ADMIN, AUDITOR, INSPECTOR, LEADER, REGISTERED, REPORTED, ROLES, SECURITY, UNIT, Actor,
-                          WorkflowError)
-from ingest import sandbox, server_files
-from store import accounts, audit, imports, inspections, ledger, painting, settings
-from store.db import writing
-from store.errors import PermissionDenied
+from chuangcheng import store
+from chuangcheng.geo.permissions import ACTIONS
+from chuangcheng.geo.workflow import (
+    ADMIN,
+    AUDITOR,
+    INSPECTOR,
+    LEADER,
+    REGISTERED,
+    REPORTED,
+    ROLES,
+    SECURITY,
+    UNIT,
+    Actor,
+    WorkflowError,
+)
+from chuangcheng.ingest import sandbox, server_files
+from chuangcheng.store import accounts, audit, imports, inspections, ledger, painting, settings
+from chuangcheng.store.db import writing
+from chuangcheng.store.errors import PermissionDenied
 
 NOW = datetime(2026, 11, 20, 10, 0)
 _names = itertools.count()
 
 
 def _toilets():
-    return gpd.GeoDataFrame({"toilet_id": ["T1"], "toilet_name": ["甲"]}, geometry=[shapely.Point(113.3, 40.09)],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"toilet_id": ["T1"], "toilet_name": ["甲"]}, geometry=[shapely.Point(113.3, 40.09)], crs="EPSG:4326"
+    )
 
 
 def _fresh_user(engine, role=LEADER):
@@ -37,24 +49,31 @@ def _fresh_user(engine, role=LEADER):
 
 CALLS = {
     "case.report": lambda e, a, tmp: ledger.create_case(e, a, title="店外经营", source="督查", at=NOW),
-    "ledger.import": lambda e, a, tmp: sandbox.import_ledger(tmp / "none.xlsx", store_url="", actor=a,
-                                                             display_name="x.xlsx", now=NOW),
-    "inspection.record": lambda e, a, tmp: inspections.record_inspection(e, a, point_id="P0", inspected_at=NOW,
-                                                                         items=[]),
-    "inspection.import": lambda e, a, tmp: sandbox.import_inspections(tmp / "none.csv", store_url="", actor=a,
-                                                                      display_name="x.csv", now=NOW, areas={}),
-    "painting.record": lambda e, a, tmp: painting.record_painting(e, a, section_id="S0", painted_on=date(2026, 11, 1),
-                                                                  bays=1),
-    "layer.import": lambda e, a, tmp: imports.commit_import(e, "public_toilets", _toilets(), actor=a,
-                                                            source_name="t.csv", expected_version=None),
+    "ledger.import": lambda e, a, tmp: sandbox.import_ledger(
+        tmp / "none.xlsx", store_url="", actor=a, display_name="x.xlsx", now=NOW
+    ),
+    "inspection.record": lambda e, a, tmp: inspections.record_inspection(
+        e, a, point_id="P0", inspected_at=NOW, items=[]
+    ),
+    "inspection.import": lambda e, a, tmp: sandbox.import_inspections(
+        tmp / "none.csv", store_url="", actor=a, display_name="x.csv", now=NOW, areas={}
+    ),
+    "painting.record": lambda e, a, tmp: painting.record_painting(
+        e, a, section_id="S0", painted_on=date(2026, 11, 1), bays=1
+    ),
+    "layer.import": lambda e, a, tmp: imports.commit_import(
+        e, "public_toilets", _toilets(), actor=a, source_name="t.csv", expected_version=None
+    ),
     "layer.restore": lambda e, a, tmp: imports.restore(e, "public_toilets", 1, actor=a, expected_version=None),
     "layer.import_server_file": lambda e, a, tmp: server_files.list_files(tmp, a),
-    "category.add": lambda e, a, tmp: ledger.add_category(e, a, code=f"{9000 + next(_names)}", name="新类别",
-                                                          kind="事件"),
+    "category.add": lambda e, a, tmp: ledger.add_category(
+        e, a, code=f"{9000 + next(_names)}", name="新类别", kind="事件"
+    ),
     "settings.change": lambda e, a, tmp: settings.change_setting(e, a, "idle_minutes", 10),
     "unit.add": lambda e, a, tmp: accounts.register_unit(e, a, f"单位{next(_names)}"),
-    "account.create": lambda e, a, tmp: accounts.create_user(e, a, f"new{next(_names)}", "Created-pw-2026",
-                                                             role=LEADER),
+    "account.create": lambda e, a, tmp: accounts.create_user(
+        e, a, f"new{next(_names)}", "Created-pw-2026", role=LEADER
+    ),
     "account.reset_password": lambda e, a, tmp: accounts.reset_password(e, a, _fresh_user(e), "Temp-pw-2026"),
     "account.disable": lambda e, a, tmp: accounts.set_disabled(e, a, _fresh_user(e), True),
     "account.set_role": lambda e, a, tmp: accounts.set_role(e, a, _fresh_user(e), INSPECTOR),
@@ -90,7 +109,7 @@ def test_the_store_enforces_the_table(engine, tmp_path, action, role):
         except PermissionDenied as exc:
             pytest.fail(f"{role} refused {action}: {exc}")
         except (ValueError, LookupError):
-            pass   # refused for another reason (nothing to restore, no such point): not the role
+            pass  # refused for another reason (nothing to restore, no such point): not the role
     else:
         with pytest.raises(PermissionDenied, match="|".join(ACTIONS[action][1])):
             call(engine, actor, tmp_path)
@@ -110,6 +129,9 @@ def test_workflow_moves_are_the_inspectors_and_units_only(engine, role):
 
 def test_administrators_do_no_casework_and_the_auditor_only_reads():
     for admin in (ADMIN, SECURITY, AUDITOR):
-        assert not any(admin in roles for action, (_, roles) in ACTIONS.items()
-                       if action.startswith(("case.", "inspection.", "painting.", "ledger.")))
+        assert not any(
+            admin in roles
+            for action, (_, roles) in ACTIONS.items()
+            if action.startswith(("case.", "inspection.", "painting.", "ledger."))
+        )
     assert [a for a, (_, roles) in ACTIONS.items() if AUDITOR in roles] == ["audit.read"]

@@ -17,7 +17,7 @@ from tests.conftest import copy_store
 
 pytestmark = pytest.mark.browser
 SECRET_HEADER, SECRET = "X-Proxy-Secret", "proxy-shared-secret-2026"
-BUDGET_MB = 100   # what the open server holds in uploads for all sessions together
+BUDGET_MB = 100  # what the open server holds in uploads for all sessions together
 
 
 def _status(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None):
@@ -32,10 +32,14 @@ def _status(url: str, method: str = "GET", data: bytes | None = None, headers: d
 @pytest.fixture(scope="module")
 def guarded(demo_store_file, tmp_path_factory):
     """A server that needs sign-in, with SSO configured behind a proxy that proves itself."""
-    env = {"CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("guarded")),
-           "CHUANGCHENG_DEMO_MODE": "0", "CHUANGCHENG_REQUIRE_SIGN_IN": "1",
-           "CHUANGCHENG_SSO_HEADER": "X-Remote-User", "CHUANGCHENG_SSO_SECRET_HEADER": SECRET_HEADER,
-           "CHUANGCHENG_SSO_SECRET": SECRET}
+    env = {
+        "CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("guarded")),
+        "CHUANGCHENG_DEMO_MODE": "0",
+        "CHUANGCHENG_REQUIRE_SIGN_IN": "1",
+        "CHUANGCHENG_SSO_HEADER": "X-Remote-User",
+        "CHUANGCHENG_SSO_SECRET_HEADER": SECRET_HEADER,
+        "CHUANGCHENG_SSO_SECRET": SECRET,
+    }
     with running_server(env=env, options=("--server.disconnectedSessionTTL", "2")) as server:
         yield server
 
@@ -43,8 +47,11 @@ def guarded(demo_store_file, tmp_path_factory):
 @pytest.fixture(scope="module")
 def open_demo(demo_store_file, tmp_path_factory):
     """The explicit open demonstration mode (anyone may browse and upload)."""
-    env = {"CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("open")),
-           "CHUANGCHENG_DEMO_MODE": "1", "CHUANGCHENG_UPLOAD_BUDGET_MB": str(BUDGET_MB)}
+    env = {
+        "CHUANGCHENG_STORE_URL": copy_store(demo_store_file, tmp_path_factory.mktemp("open")),
+        "CHUANGCHENG_DEMO_MODE": "1",
+        "CHUANGCHENG_UPLOAD_BUDGET_MB": str(BUDGET_MB),
+    }
     with running_server(env=env, options=("--server.disconnectedSessionTTL", "2")) as server:
         yield server
 
@@ -67,8 +74,12 @@ async def _session(url: str, origin: str | None):
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     headers = {"Origin": origin} if origin else {}
-    socket = await websockets.connect(url.replace("http", "ws") + "_stcore/stream", subprotocols=["streamlit"],
-                                      additional_headers=headers, max_size=None)
+    socket = await websockets.connect(
+        url.replace("http", "ws") + "_stcore/stream",
+        subprotocols=["streamlit"],
+        additional_headers=headers,
+        max_size=None,
+    )
     rerun = BackMsg()
     rerun.rerun_script.query_string = ""
     rerun.rerun_script.page_script_hash = ""
@@ -105,13 +116,15 @@ def test_a_cross_site_websocket_is_refused(guarded):
 
     async def attempt():
         try:
-            socket = await websockets.connect(guarded.url.replace("http", "ws") + "_stcore/stream",
-                                              additional_headers={"Origin": "http://evil.example"})
-        except websockets.InvalidStatus as refused:     # refused at the handshake
+            socket = await websockets.connect(
+                guarded.url.replace("http", "ws") + "_stcore/stream",
+                additional_headers={"Origin": "http://evil.example"},
+            )
+        except websockets.InvalidStatus as refused:  # refused at the handshake
             return refused.response.status_code
         try:
             await asyncio.wait_for(socket.recv(), 10)
-        except websockets.ConnectionClosed as closed:   # or closed right after it
+        except websockets.ConnectionClosed as closed:  # or closed right after it
             return closed.rcvd.code if closed.rcvd else None
         return "open"
 
@@ -121,8 +134,12 @@ def test_a_cross_site_websocket_is_refused(guarded):
 def test_a_signed_out_session_cannot_upload(guarded):
     async def upload_from_a_fresh_session():
         socket, session_id = await _session(guarded.url, guarded.url.rstrip("/"))
-        status = _status(f"{guarded.url}_stcore/upload_file/{session_id}/f1", method="PUT", data=b"x" * 1000,
-                         headers={"Content-Type": "application/octet-stream"})
+        status = _status(
+            f"{guarded.url}_stcore/upload_file/{session_id}/f1",
+            method="PUT",
+            data=b"x" * 1000,
+            headers={"Content-Type": "application/octet-stream"},
+        )
         await socket.close()
         return status
 
@@ -134,11 +151,16 @@ def test_an_upload_without_the_sites_xsrf_token_is_refused_even_when_open(open_d
     async def upload():
         socket, session_id = await _session(open_demo.url, open_demo.url.rstrip("/"))
         boundary = "b0undary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
-                f"Content-Type: text/csv\r\n\r\nx\r\n--{boundary}--\r\n").encode()
-        status = _status(f"{open_demo.url}_stcore/upload_file/{session_id}/f1", method="PUT", data=body,
-                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                                  "Origin": "http://evil.example"})
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\nx\r\n--{boundary}--\r\n"
+        ).encode()
+        status = _status(
+            f"{open_demo.url}_stcore/upload_file/{session_id}/f1",
+            method="PUT",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": "http://evil.example"},
+        )
         await socket.close()
         return status
 
@@ -146,8 +168,9 @@ def test_an_upload_without_the_sites_xsrf_token_is_refused_even_when_open(open_d
 
 
 def _page(browser, url: str, headers: dict | None = None):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
-                                  extra_http_headers=headers or {})
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 900}, locale="zh-CN", extra_http_headers=headers or {}
+    )
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     return context, page
@@ -156,7 +179,7 @@ def _page(browser, url: str, headers: dict | None = None):
 def test_a_forged_sso_header_from_a_direct_client_is_ignored(guarded, browser):
     context, page = _page(browser, guarded.url, {"X-Remote-User": "admin"})
     page.get_by_text("不是来自配置的认证代理").wait_for(timeout=60000)
-    page.get_by_label("用户名").wait_for(timeout=30000)                 # still asked to sign in
+    page.get_by_label("用户名").wait_for(timeout=30000)  # still asked to sign in
     assert page.get_by_text("账号与权限").count() == 0
     context.close()
     context, page = _page(browser, guarded.url, {"X-Remote-User": "admin", SECRET_HEADER: "guessed"})
@@ -166,7 +189,7 @@ def test_a_forged_sso_header_from_a_direct_client_is_ignored(guarded, browser):
 
 def test_the_sso_header_from_the_proxy_signs_in(guarded, browser):
     context, page = _page(browser, guarded.url, {"X-Remote-User": "admin", SECRET_HEADER: SECRET})
-    page.get_by_text("账号与权限").first.wait_for(timeout=60000)          # the 系统管理员's navigation
+    page.get_by_text("账号与权限").first.wait_for(timeout=60000)  # the 系统管理员's navigation
     assert page.get_by_label("密码").count() == 0
     context.close()
 
@@ -200,7 +223,7 @@ def test_an_upload_is_not_held_after_its_session_ends(open_demo, browser, tmp_pa
     context_b, page_b = _page(browser, open_demo.url + "import")
     said = _upload(page_b, second)
     assert "503" in said, f"the budget did not hold: {said}"
-    context_a.close()      # the first client leaves; its session ends after disconnectedSessionTTL
+    context_a.close()  # the first client leaves; its session ends after disconnectedSessionTTL
     deadline = time.monotonic() + 60
     while True:
         page_b.reload(wait_until="domcontentloaded")
@@ -213,7 +236,7 @@ def test_an_upload_is_not_held_after_its_session_ends(open_demo, browser, tmp_pa
 
 
 def test_no_password_reaches_the_server_log(guarded, browser):
-    from demo.ledger import DEMO_PASSWORD
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
 
     context, page = _page(browser, guarded.url)
     page.get_by_label("用户名").fill("leader")
@@ -222,7 +245,7 @@ def test_no_password_reaches_the_server_log(guarded, browser):
     page.get_by_text("用户名或密码不正确").wait_for(timeout=30000)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_label("密码").wait_for(state="detached", timeout=60000)      # signed in
+    page.get_by_label("密码").wait_for(state="detached", timeout=60000)  # signed in
     context.close()
     log = guarded.log.read_text(errors="replace")
     assert "Wrong-secret-4711" not in log and DEMO_PASSWORD not in log
@@ -232,8 +255,8 @@ def test_no_password_reaches_the_server_log(guarded, browser):
 def test_signing_in_through_the_form_opens_that_roles_pages(guarded, browser, user, role):
     """The sign-in page is replaced by the role's own navigation (a role without pages once
     showed an empty page)."""
-    from demo.ledger import DEMO_PASSWORD
-    from ui.access import pages_for
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
+    from chuangcheng.ui.access import pages_for
 
     context, page = _page(browser, guarded.url)
     page.get_by_label("用户名").fill(user)
@@ -242,8 +265,11 @@ def test_signing_in_through_the_form_opens_that_roles_pages(guarded, browser, us
     nav = page.locator('[data-testid="stSidebarNav"] a')
     nav.first.wait_for(timeout=60000)
     expected = [spec.title for spec in pages_for(role)]
-    page.wait_for_function("(n) => document.querySelectorAll('[data-testid=\"stSidebarNav\"] a').length === n",
-                           arg=len(expected), timeout=30000)
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('[data-testid=\"stSidebarNav\"] a').length === n",
+        arg=len(expected),
+        timeout=30000,
+    )
     assert [text.strip().split("\n")[-1] for text in nav.all_inner_texts()] == expected  # after the icon
     context.close()
 
@@ -255,7 +281,7 @@ def _nav_titles(page) -> list[str]:
 def test_a_reload_or_a_second_tab_stays_signed_in_until_sign_out(guarded, browser):
     """The browser remembers the sign-in in an HttpOnly, SameSite=Strict cookie; signing out
     ends it for every tab of that browser."""
-    from demo.ledger import DEMO_PASSWORD
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
 
     context, page = _page(browser, guarded.url)
     page.get_by_label("用户名", exact=True).fill("leader")
@@ -268,36 +294,44 @@ def test_a_reload_or_a_second_tab_stays_signed_in_until_sign_out(guarded, browse
         time.sleep(0.2)
     cookie = next(c for c in context.cookies() if c["name"] == "cc_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    assert page.evaluate("document.cookie").find("cc_session") < 0      # out of reach of scripts
-    for view in (page, context.new_page()):                              # a reload, a second tab
+    assert page.evaluate("document.cookie").find("cc_session") < 0  # out of reach of scripts
+    for view in (page, context.new_page()):  # a reload, a second tab
         view.goto(guarded.url + "me", wait_until="domcontentloaded")
         view.get_by_role("button", name="退出登录").wait_for(timeout=60000)
         assert "我的账号" in _nav_titles(view) and view.get_by_label("密码", exact=True).count() == 0
     page.get_by_role("button", name="退出登录").click()
     page.get_by_label("用户名", exact=True).wait_for(timeout=60000)
     page.reload(wait_until="domcontentloaded")
-    page.get_by_label("用户名", exact=True).wait_for(timeout=60000)      # asked again
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60000)  # asked again
     context.close()
 
 
 def test_the_sign_in_cookie_cannot_be_planted_from_another_site(guarded):
-    status = _status(guarded.url + "_cc/session", method="POST", data=b"attacker-token",
-                     headers={"Origin": "http://evil.example", "Content-Type": "text/plain"})
+    status = _status(
+        guarded.url + "_cc/session",
+        method="POST",
+        data=b"attacker-token",
+        headers={"Origin": "http://evil.example", "Content-Type": "text/plain"},
+    )
     assert status[0] == 403 and "set-cookie" not in {k.lower() for k in status[1]}
     host = guarded.url.split("://", 1)[1].rstrip("/")
-    status = _status(guarded.url + "_cc/session", method="POST", data=b"bad token!",
-                     headers={"Origin": f"http://{host}", "Content-Type": "text/plain"})
+    status = _status(
+        guarded.url + "_cc/session",
+        method="POST",
+        data=b"bad token!",
+        headers={"Origin": f"http://{host}", "Content-Type": "text/plain"},
+    )
     assert status[0] == 400
 
 
 def test_a_shared_link_opens_its_page_after_signing_in_and_nothing_before(guarded, browser):
     """A 网格员 opens a link to 问题台账 on a phone: the sign-in form, no menu, no "page not found",
     none of the page; after signing in, that page."""
-    from demo.ledger import DEMO_PASSWORD
+    from chuangcheng.demo.ledger import DEMO_PASSWORD
 
     context, page = _page(browser, guarded.url + "ledger")
     page.get_by_label("用户名", exact=True).wait_for(timeout=60000)
-    settled(page)   # the run is over: a not-found notice would be showing now
+    settled(page)  # the run is over: a not-found notice would be showing now
     assert page.get_by_role("dialog").count() == 0
     assert page.locator('[data-testid="stSidebarNav"] a').count() == 0
     assert page.get_by_text("交办 → 整改").count() == 0

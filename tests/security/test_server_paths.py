@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.errors import CityDataError
-from geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
-from ingest.server_files import list_files, resolve
-from store.errors import PermissionDenied
+from chuangcheng.geo.errors import CityDataError
+from chuangcheng.geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
+from chuangcheng.ingest.server_files import list_files, resolve
+from chuangcheng.store.errors import PermissionDenied
 from tests.ui.helpers import sign_in_as
 
 SYS = Actor("admin", ADMIN)
-VIEWS = Path(__file__).resolve().parents[2] / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "chuangcheng" / "views"
 
 
 @pytest.fixture
@@ -26,8 +26,8 @@ def folder(tmp_path):
     (root / "2026" / "市场.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     (root / "说明.txt").write_text("not data", encoding="utf-8")
     (tmp_path / "secret.csv").write_text("password\n", encoding="utf-8")
-    os.symlink(tmp_path / "secret.csv", root / "链接.csv")          # leads outside
-    os.symlink("/dev/zero", root / "zero.csv")                      # not a regular file
+    os.symlink(tmp_path / "secret.csv", root / "链接.csv")  # leads outside
+    os.symlink("/dev/zero", root / "zero.csv")  # not a regular file
     return root
 
 
@@ -35,8 +35,19 @@ def test_only_supported_files_inside_the_folder_are_listed(folder):
     assert list_files(folder, SYS) == ["2026/市场.geojson", "公厕.csv"]
 
 
-@pytest.mark.parametrize("name", ["../secret.csv", "/etc/passwd", "链接.csv", "zero.csv", "说明.txt",
-                                  "2026/../../secret.csv", "公厕.csv\x00.png", "不存在.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../secret.csv",
+        "/etc/passwd",
+        "链接.csv",
+        "zero.csv",
+        "说明.txt",
+        "2026/../../secret.csv",
+        "公厕.csv\x00.png",
+        "不存在.csv",
+    ],
+)
 def test_names_that_leave_the_folder_or_are_not_data_are_refused(folder, name):
     with pytest.raises(CityDataError):
         resolve(folder, name, SYS)

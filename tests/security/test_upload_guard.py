@@ -9,8 +9,8 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 import server
-from geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, UNIT
-from ui import auth_gate, settings
+from chuangcheng.geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, UNIT
+from chuangcheng.ui import auth_gate, settings
 
 MB = 2**20
 
@@ -27,8 +27,12 @@ def manager(monkeypatch):
 
 
 def _put(session: str, size: int, file_id: str = "new"):
-    scope = {"type": "http", "method": "PUT", "path": f"/_stcore/upload_file/{session}/{file_id}",
-             "headers": [(b"content-length", str(size).encode())]}
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": f"/_stcore/upload_file/{session}/{file_id}",
+        "headers": [(b"content-length", str(size).encode())],
+    }
     return server._upload_refusal(scope)
 
 
@@ -36,8 +40,9 @@ def _hold(mgr, session: str, file_id: str, size: int) -> None:
     mgr.add_file(session, UploadedFileRec(file_id, f"{file_id}.csv", "text/csv", b"\0" * size))
 
 
-@pytest.mark.parametrize("role, allowed", [(None, False), (LEADER, False), (AUDITOR, False),
-                                           (INSPECTOR, True), (UNIT, False), (ADMIN, True)])
+@pytest.mark.parametrize(
+    "role, allowed", [(None, False), (LEADER, False), (AUDITOR, False), (INSPECTOR, True), (UNIT, False), (ADMIN, True)]
+)
 def test_only_sessions_signed_in_with_a_role_that_uploads_may_upload(manager, role, allowed):
     if role is not None:
         auth_gate.SIGNED_IN["s1"] = role
@@ -56,7 +61,7 @@ def test_a_session_holds_at_most_the_upload_limit_dropping_its_oldest_files(mana
     auth_gate.SIGNED_IN["s1"] = INSPECTOR
     _hold(manager, "s1", "old", 120 * MB)
     _hold(manager, "s1", "newer", 50 * MB)
-    _hold(manager, "s2", "other", 150 * MB)         # another session is not touched
+    _hold(manager, "s2", "other", 150 * MB)  # another session is not touched
     assert _put("s1", 100 * MB) is None
     assert set(manager.file_storage["s1"]) == {"newer"}
     assert set(manager.file_storage["s2"]) == {"other"}
@@ -67,7 +72,7 @@ def test_the_whole_server_has_a_budget(manager, monkeypatch):
     for i in range(3):
         auth_gate.SIGNED_IN[f"s{i}"] = INSPECTOR
         _hold(manager, f"s{i}", "f", 90 * MB)
-    assert _put("s0", 20 * MB) is None              # 270 + 20 within 300 MB
-    status, message = _put("s1", 40 * MB)           # 270 + 40: over, though s1 itself is within its limit
+    assert _put("s0", 20 * MB) is None  # 270 + 20 within 300 MB
+    status, message = _put("s1", 40 * MB)  # 270 + 40: over, though s1 itself is within its limit
     assert status == 503 and "上限" in message
     assert set(manager.file_storage["s1"]) == {"f"}  # nothing of the others was dropped for it

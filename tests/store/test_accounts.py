@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-import store
-from geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, SECURITY, UNIT, Actor
-from store import accounts, audit, auth
-from store.db import writing
-from store.errors import PermissionDenied, StoreError
+from chuangcheng import store
+from chuangcheng.geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, SECURITY, Actor
+from chuangcheng.store import accounts, audit, auth
+from chuangcheng.store.db import writing
+from chuangcheng.store.errors import PermissionDenied, StoreError
 
 PW = "Inspect-2026"
 SYS = Actor("sys", ADMIN)
 SEC = Actor("sec", SECURITY)
 AUD = Actor("aud", AUDITOR)
-T = 1_800_000_000.0          # the injected clock (epoch seconds)
+T = 1_800_000_000.0  # the injected clock (epoch seconds)
 POLICY = auth.DEFAULT_POLICY
 
 
@@ -69,7 +69,7 @@ def test_an_address_guessing_many_names_is_held_off(engine):
     for i in range(POLICY.address_failures):
         with pytest.raises(auth.AuthError, match="不正确"):
             accounts.sign_in(engine, f"guess{i}", "Wrong-pass-1", now=T + i, address="10.6.6.6")
-    with pytest.raises(auth.AuthError, match="再试"):   # even the right password from that address
+    with pytest.raises(auth.AuthError, match="再试"):  # even the right password from that address
         accounts.sign_in(engine, "li", PW, now=T + 100, address="10.6.6.6")
     assert accounts.sign_in(engine, "li", PW, now=T + 100, address="10.0.0.1")
 
@@ -122,7 +122,7 @@ def test_passwords_expire_and_a_reset_forces_a_change(engine):
     assert "90 天" in accounts.sign_in(engine, "li", PW, now=T + 91 * 86400).must_change
     first = accounts.sign_in(engine, "li", PW, now=T)
     accounts.reset_password(engine, SYS, "li", "Temp-pass-99")
-    assert accounts.current_session(engine, first) is None            # signed out at once
+    assert accounts.current_session(engine, first) is None  # signed out at once
     forced = accounts.sign_in(engine, "li", "Temp-pass-99", now=T + 5)
     assert "重置" in forced.must_change
     with pytest.raises(auth.AuthError, match="至少 3 类"):
@@ -136,7 +136,7 @@ def test_passwords_expire_and_a_reset_forces_a_change(engine):
 
 def test_a_password_change_ends_every_other_session(engine):
     """Someone who knew the old password is signed out everywhere; the changer carries on."""
-    from store import web_sessions
+    from chuangcheng.store import web_sessions
 
     here = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.1")
     elsewhere = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.2")
@@ -153,7 +153,7 @@ def test_sign_out_everywhere_ends_every_session(engine):
     two = accounts.sign_in(engine, "li", PW, now=T, address="10.0.0.2")
     accounts.sign_out_everywhere(engine, one.actor, "li")
     assert accounts.current_session(engine, one) is None and accounts.current_session(engine, two) is None
-    with pytest.raises(PermissionDenied):                     # someone else's: the 安全管理员's job
+    with pytest.raises(PermissionDenied):  # someone else's: the 安全管理员's job
         accounts.sign_out_everywhere(engine, Actor("li", INSPECTOR), "sys")
     accounts.sign_out_everywhere(engine, SEC, "sys")
 
@@ -170,7 +170,7 @@ def test_three_administrators_each_do_only_their_own_work(engine):
         accounts.set_role(engine, SYS, "wang", INSPECTOR)
     session = accounts.sign_in(engine, "wang", "Leader-pass-1", now=T)
     accounts.set_role(engine, SEC, "wang", INSPECTOR)
-    assert accounts.current_session(engine, session) is None         # the new role needs a new sign-in
+    assert accounts.current_session(engine, session) is None  # the new role needs a new sign-in
     assert accounts.sign_in(engine, "wang", "Leader-pass-1", now=T + 1).actor.role == INSPECTOR
     with pytest.raises(auth.AuthError, match="自己"):
         accounts.set_role(engine, SEC, "sec", ADMIN)
@@ -192,7 +192,7 @@ def test_sign_ins_are_audited_with_their_address(engine):
     log = audit.read_audit(engine, who="li")
     assert log["action"].tolist() == ["sign_in_failed", "sign_in", "sign_out"]
     assert set(log["address"]) == {"192.0.2.7"}
-    assert PW not in " ".join(audit.read_audit(engine)["detail"])   # no password ever in the log
+    assert PW not in " ".join(audit.read_audit(engine)["detail"])  # no password ever in the log
 
 
 def test_a_lock_flood_writes_one_line_a_minute(engine):
@@ -207,8 +207,11 @@ def test_a_new_store_has_no_accounts_and_asks_for_three_administrators(store_url
     engine = store.open_store(store_url)
     assert not accounts.has_accounts(engine)
     code = accounts.issue_setup_code(engine)
-    admins = {ADMIN: ("sysadmin", "Sys-pass-2026"), SECURITY: ("secadmin", "Sec-pass-2026"),
-              AUDITOR: ("audadmin", "Aud-pass-2026")}
+    admins = {
+        ADMIN: ("sysadmin", "Sys-pass-2026"),
+        SECURITY: ("secadmin", "Sec-pass-2026"),
+        AUDITOR: ("audadmin", "Aud-pass-2026"),
+    }
     with pytest.raises(auth.AuthError, match="初始化码不正确"):
         accounts.set_up_administrators(engine, "0000-0000-0000-0000", admins)
     with pytest.raises(auth.AuthError, match="各不相同"):
@@ -219,9 +222,8 @@ def test_a_new_store_has_no_accounts_and_asks_for_three_administrators(store_url
     assert accounts.issue_setup_code(engine) is None
     users = accounts.read_users(engine, Actor("sysadmin", ADMIN))
     assert sorted(users["role"]) == sorted([ADMIN, SECURITY, AUDITOR])
-    with engine.connect() as conn:   # only a hash of the code was ever stored, and it is gone
-        assert not conn.execute(sa.text("SELECT 1 FROM meta WHERE key = :k"),
-                                {"k": accounts.SETUP_CODE_KEY}).first()
+    with engine.connect() as conn:  # only a hash of the code was ever stored, and it is gone
+        assert not conn.execute(sa.text("SELECT 1 FROM meta WHERE key = :k"), {"k": accounts.SETUP_CODE_KEY}).first()
     assert "setup_failed" in _actions(engine) and "setup_administrators" in _actions(engine)
     engine.dispose()
 
@@ -229,29 +231,35 @@ def test_a_new_store_has_no_accounts_and_asks_for_three_administrators(store_url
 def test_a_store_from_before_the_three_roles_gets_its_missing_administrators(store_url):
     """The first version had one 管理员 role: after the migration it is the 系统管理员, and the
     安全管理员 and 审计管理员 are set up with a setup code while everyone else signs in as before."""
-    from store import migrations
+    from chuangcheng.store import migrations
 
     engine = store.open_store(store_url)
-    with writing(engine) as conn:   # as the first version left it: migration 5 not yet applied
+    with writing(engine) as conn:  # as the first version left it: migration 5 not yet applied
         accounts.insert_user(conn, "admin", "Sys-pass-2026", role=ADMIN)
         accounts.insert_user(conn, "li", PW, role=INSPECTOR)
         conn.execute(sa.text("UPDATE users SET role = '管理员' WHERE username = 'admin'"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version >= 5"))
-        conn.execute(sa.text("DROP TABLE web_sessions"))   # migration 6 came later still
+        conn.execute(sa.text("DROP TABLE web_sessions"))  # migration 6 came later still
     migrations.migrate(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT role FROM users WHERE username = 'admin'")).scalar() == ADMIN
     assert accounts.missing_administrators(engine) == (SECURITY, AUDITOR)
     code = accounts.issue_setup_code(engine)
     assert code is not None
-    accounts.sign_in(engine, "li", PW, now=time.time())     # business as usual meanwhile
+    accounts.sign_in(engine, "li", PW, now=time.time())  # business as usual meanwhile
     with pytest.raises(auth.AuthError, match="安全管理员、审计管理员"):
-        accounts.set_up_administrators(engine, code, {ADMIN: ("x", "Sys-pass-2026"), SECURITY: ("s", "Sec-pass-2026"),
-                                                      AUDITOR: ("a", "Aud-pass-2026")})
-    with pytest.raises(auth.AuthError, match="已存在"):     # an existing name is not taken over
-        accounts.set_up_administrators(engine, code, {SECURITY: ("li", "Sec-pass-2026"),
-                                                      AUDITOR: ("a", "Aud-pass-2026")})
-    accounts.set_up_administrators(engine, code, {SECURITY: ("anquan", "Sec-pass-2026"), AUDITOR: ("shenji", "Aud-pass-2026")})
+        accounts.set_up_administrators(
+            engine,
+            code,
+            {ADMIN: ("x", "Sys-pass-2026"), SECURITY: ("s", "Sec-pass-2026"), AUDITOR: ("a", "Aud-pass-2026")},
+        )
+    with pytest.raises(auth.AuthError, match="已存在"):  # an existing name is not taken over
+        accounts.set_up_administrators(
+            engine, code, {SECURITY: ("li", "Sec-pass-2026"), AUDITOR: ("a", "Aud-pass-2026")}
+        )
+    accounts.set_up_administrators(
+        engine, code, {SECURITY: ("anquan", "Sec-pass-2026"), AUDITOR: ("shenji", "Aud-pass-2026")}
+    )
     assert accounts.missing_administrators(engine) == ()
     assert accounts.issue_setup_code(engine) is None
     assert accounts.sign_in(engine, "anquan", "Sec-pass-2026", now=time.time()).actor.role == SECURITY

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store import auth
+from chuangcheng.store import auth
 
 
 def test_hash_is_a_salted_slow_kdf_that_verifies():
@@ -14,12 +14,15 @@ def test_hash_is_a_salted_slow_kdf_that_verifies():
     assert not auth.verify_password("x", "garbage") and not auth.verify_password("x", "md5$1$2$3$aa$bb")
 
 
-@pytest.mark.parametrize("password, rule", [
-    ("Ab1!", "至少需要 8"),               # too short
-    ("abcdefgh12", "至少 3 类"),          # two classes
-    ("ABCDEFGH!!", "至少 3 类"),
-    ("zhangsan-Pass1", "不能包含用户名"),
-])
+@pytest.mark.parametrize(
+    "password, rule",
+    [
+        ("Ab1!", "至少需要 8"),  # too short
+        ("abcdefgh12", "至少 3 类"),  # two classes
+        ("ABCDEFGH!!", "至少 3 类"),
+        ("zhangsan-Pass1", "不能包含用户名"),
+    ],
+)
 def test_complexity_names_the_rule_broken(password, rule):
     with pytest.raises(auth.AuthError, match=rule):
         auth.check_complexity(password, username="ZhangSan")
@@ -38,7 +41,7 @@ def test_a_lock_lasts_its_window_from_the_failure_that_reached_the_threshold():
     window = 900.0
     fails = [100.0, 200.0, 300.0, 400.0]
     assert auth.locked_for_s(fails, 450.0, threshold=5, window_s=window) == 0.0
-    fails.append(500.0)   # the fifth within 900 s: locked until 500 + 900
+    fails.append(500.0)  # the fifth within 900 s: locked until 500 + 900
     assert auth.locked_for_s(fails, 500.0, threshold=5, window_s=window) == 900.0
     assert auth.locked_for_s(fails, 1399.0, threshold=5, window_s=window) == 1.0
     assert auth.locked_for_s(fails, 1400.0, threshold=5, window_s=window) == 0.0

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,18 +16,20 @@ import pytest
 import shapely
 import sqlalchemy as sa
 
-import store
-from store import layers
-from store.errors import RecordError, StaleWriteError
+from chuangcheng import store
+from chuangcheng.store import layers
+from chuangcheng.store.errors import RecordError, StaleWriteError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _toilets(ids, names=None, x0=113.30):
     names = names or [f"公厕{i}" for i in ids]
-    return gpd.GeoDataFrame({"toilet_id": ids, "toilet_name": names, "kind": ["固定公厕"] * len(ids)},
-                            geometry=[shapely.Point(x0 + 0.001 * k, 40.09) for k in range(len(ids))],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"toilet_id": ids, "toilet_name": names, "kind": ["固定公厕"] * len(ids)},
+        geometry=[shapely.Point(x0 + 0.001 * k, 40.09) for k in range(len(ids))],
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture
@@ -91,11 +92,13 @@ def test_gis_programs_can_open_the_layers(engine, store_url):
             assert conn.execute(sa.text("SELECT COUNT(*) FROM rtree_public_toilets_geom")).scalar() == 2
     else:
         with engine.connect() as conn:
-            srid = conn.execute(sa.text("SELECT srid, type FROM geometry_columns "
-                                        "WHERE f_table_name = 'public_toilets'")).one()
+            srid = conn.execute(
+                sa.text("SELECT srid, type FROM geometry_columns WHERE f_table_name = 'public_toilets'")
+            ).one()
             assert tuple(srid) == (4326, "POINT")
-            index = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = 'public_toilets' "
-                                         "AND indexdef LIKE '%gist%'")).scalar()
+            index = conn.execute(
+                sa.text("SELECT indexdef FROM pg_indexes WHERE tablename = 'public_toilets' AND indexdef LIKE '%gist%'")
+            ).scalar()
             assert "geom" in index
 
 
@@ -104,8 +107,8 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 import geopandas as gpd, shapely
-from store import layers, open_store
-from store.errors import StaleWriteError
+from chuangcheng.store import layers, open_store
+from chuangcheng.store.errors import StaleWriteError
 url, who, commits, check = {url!r}, {who!r}, {commits}, {check}
 engine = open_store(url)
 while not Path({go!r}).exists():
@@ -127,9 +130,19 @@ for j in range(commits):
 @pytest.mark.parametrize("check", [False, True], ids=["serialised", "stale-checked"])
 def test_concurrent_commits_from_separate_processes_lose_nothing(engine, store_url, tmp_path, check):
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER.format(
-        root=str(ROOT), url=store_url, who=f"w{k}", commits=5, check=check, go=str(go))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(3)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                WRITER.format(root=str(ROOT), url=store_url, who=f"w{k}", commits=5, check=check, go=str(go)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(3)
+    ]
     go.touch()  # all three start together
     reports = []
     for proc in procs:
@@ -153,7 +166,7 @@ KILLED = """
 import sys
 sys.path.insert(0, {root!r})
 import time, geopandas as gpd, shapely
-from store import layers, open_store
+from chuangcheng.store import layers, open_store
 engine = open_store({url!r})
 real = layers._insert_rows
 def paused(conn, spec, data, version):
@@ -171,8 +184,9 @@ layers.commit_layer(engine, "public_toilets", frame, actor="ghost", replace=True
 def test_a_process_killed_mid_commit_leaves_the_previous_version(engine, store_url, tmp_path):
     layers.commit_layer(engine, "public_toilets", _toilets(["A", "B"]), actor="t")
     before = sorted(os.listdir(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-c", KILLED.format(root=str(ROOT), url=store_url)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED.format(root=str(ROOT), url=store_url)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "rows-written"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)

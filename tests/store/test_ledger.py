@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-import store
-import store.db
-from geo.workflow import INSPECTOR, UNIT, Actor, MOVES, PermissionDenied, WorkflowError, allowed_actions
-from store import accounts, ledger
-from store.migrations import MIGRATIONS
-from store.db import writing
+from chuangcheng import store
+from chuangcheng.geo.workflow import INSPECTOR, MOVES, UNIT, Actor, PermissionDenied, WorkflowError, allowed_actions
+from chuangcheng.store import accounts, ledger
+from chuangcheng.store.db import writing
+from chuangcheng.store.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 1, 9, 0)
 INSP = Actor("insp", INSPECTOR)
@@ -40,8 +39,9 @@ def engine(store_url):
 def _dispatched(engine, unit="城管局"):
     cid = ledger.create_case(engine, INSP, title="店外经营", source="实地测评", at=T0)
     case = ledger.transition(engine, INSP, cid, "register", expected_version=1, at=T0)
-    case = ledger.transition(engine, INSP, cid, "dispatch", expected_version=case.version, at=T0,
-                            unit=unit, deadline=T0 + timedelta(days=3))
+    case = ledger.transition(
+        engine, INSP, cid, "dispatch", expected_version=case.version, at=T0, unit=unit, deadline=T0 + timedelta(days=3)
+    )
     return cid, case
 
 
@@ -113,8 +113,9 @@ def test_many_threads_making_random_moves_lose_nothing(engine):
             action = rng.choice(options)
             kwargs = {"note": "并发测试"} if MOVES[action].needs_note else {}
             try:
-                ledger.transition(engine, actor, cid, action, expected_version=case.version,
-                                 at=T0 + timedelta(hours=1), **kwargs)
+                ledger.transition(
+                    engine, actor, cid, action, expected_version=case.version, at=T0 + timedelta(hours=1), **kwargs
+                )
                 key = "ok"
             except ledger.ConcurrentEditError:
                 key = "stale"
@@ -138,7 +139,7 @@ KILLED_WRITER = """
 import sys, time, sqlalchemy as sa
 from datetime import datetime
 sys.path.insert(0, {root!r})
-from store.db import connect, writing
+from chuangcheng.store.db import connect, writing
 engine = connect({url!r})
 with writing(engine) as conn:
     conn.execute(sa.text("UPDATE cases SET state = '整改中', version = version + 1 WHERE id = 1"))
@@ -152,8 +153,9 @@ with writing(engine) as conn:
 def test_a_writer_killed_mid_step_leaves_the_database_consistent(engine, tmp_path):
     cid, case = _dispatched(engine)
     url = engine.url.render_as_string(hide_password=False)
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(root=str(Path.cwd()), url=url)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER.format(root=str(Path.cwd()), url=url)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "in-transaction"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
@@ -171,10 +173,26 @@ def test_dispatch_only_to_a_registered_unit_with_an_account(engine):
     cid = ledger.create_case(engine, INSP, title="店外经营", source="实地测评", at=T0)
     case = ledger.transition(engine, INSP, cid, "register", expected_version=1, at=T0)
     with pytest.raises(WorkflowError, match="不在单位名录中"):
-        ledger.transition(engine, INSP, cid, "dispatch", expected_version=case.version, at=T0,
-                          unit="随手写的单位", deadline=T0 + timedelta(days=3))
+        ledger.transition(
+            engine,
+            INSP,
+            cid,
+            "dispatch",
+            expected_version=case.version,
+            at=T0,
+            unit="随手写的单位",
+            deadline=T0 + timedelta(days=3),
+        )
     with pytest.raises(WorkflowError, match="还没有任何账号"):
-        ledger.transition(engine, INSP, cid, "dispatch", expected_version=case.version, at=T0,
-                          unit="无人单位", deadline=T0 + timedelta(days=3))
+        ledger.transition(
+            engine,
+            INSP,
+            cid,
+            "dispatch",
+            expected_version=case.version,
+            at=T0,
+            unit="无人单位",
+            deadline=T0 + timedelta(days=3),
+        )
     assert ledger.read_case(engine, cid).state == "立案"  # nothing changed
     assert accounts.dispatchable_units(engine) == sorted(["城管局", "市场监管局"])

@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-import store
-from geo.workflow import ADMIN, INSPECTOR, LEADER, SECURITY, Actor
-from store import accounts, audit, web_sessions
-from store.db import writing
+from chuangcheng import store
+from chuangcheng.geo.workflow import ADMIN, INSPECTOR, LEADER, SECURITY, Actor
+from chuangcheng.store import accounts, audit, web_sessions
+from chuangcheng.store.db import writing
 
 PW = "Inspect-2026"
 T = 1_800_000_000.0
@@ -55,9 +55,9 @@ def test_a_token_recalls_its_account_and_only_its_hash_is_stored(engine):
 def test_idle_beyond_the_limit_ends_it_and_activity_keeps_it(engine):
     token = _token(engine)
     assert web_sessions.seen(engine, token, now=T + IDLE_S - 10, last_written=T) == T + IDLE_S - 10
-    assert _recall(engine, token, T + 2 * IDLE_S - 20) is not None     # within the limit of the last activity
-    assert _recall(engine, token, T + 4 * IDLE_S) is None                # idle too long
-    assert _recall(engine, token, T + 4 * IDLE_S - 1) is None            # and gone for good
+    assert _recall(engine, token, T + 2 * IDLE_S - 20) is not None  # within the limit of the last activity
+    assert _recall(engine, token, T + 4 * IDLE_S) is None  # idle too long
+    assert _recall(engine, token, T + 4 * IDLE_S - 1) is None  # and gone for good
 
 
 def test_seen_is_written_at_most_once_a_minute(engine):
@@ -71,7 +71,7 @@ def test_every_way_of_ending_sessions_ends_the_remembered_one(engine, end):
     token = _token(engine)
     if end == "sign_out":
         web_sessions.forget(engine, token)
-        assert web_sessions.last_seen(engine, token) is None      # other tabs see it at once
+        assert web_sessions.last_seen(engine, token) is None  # other tabs see it at once
     elif end == "everywhere":
         accounts.sign_out_everywhere(engine, SEC, "li")
     elif end == "disable":

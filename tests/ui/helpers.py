@@ -27,22 +27,25 @@ def sign_in_as(at, actor) -> None:
 
     import sqlalchemy as sa
 
-    import store
-    from store import accounts
-    from store.db import writing
+    from chuangcheng import store
+    from chuangcheng.store import accounts
+    from chuangcheng.store.db import writing
 
     engine = store.open_store(os.environ["CHUANGCHENG_STORE_URL"])
     with writing(engine) as conn:
-        row = conn.execute(sa.text("SELECT session_epoch FROM users WHERE username = :u"),
-                           {"u": actor.username}).first()
+        row = conn.execute(
+            sa.text("SELECT session_epoch FROM users WHERE username = :u"), {"u": actor.username}
+        ).first()
         if row is None:
             if actor.unit:
                 accounts.add_units(conn, [{"name": actor.unit}])
             accounts.insert_user(conn, actor.username, "Test-pass-2026", role=actor.role, unit=actor.unit)
             epoch = 0
         else:
-            conn.execute(sa.text("UPDATE users SET role = :r, unit = :unit WHERE username = :u"),
-                         {"r": actor.role, "unit": actor.unit, "u": actor.username})
+            conn.execute(
+                sa.text("UPDATE users SET role = :r, unit = :unit WHERE username = :u"),
+                {"r": actor.role, "unit": actor.unit, "u": actor.username},
+            )
             epoch = int(row[0])
     engine.dispose()
     at.session_state["session"] = accounts.Session(actor, epoch)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
-from demo.ledger import DEMO_PASSWORD
-from geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, SECURITY, UNIT, Actor
-from store import accounts, audit
+from chuangcheng import store
+from chuangcheng.demo.ledger import DEMO_PASSWORD
+from chuangcheng.geo.workflow import ADMIN, AUDITOR, INSPECTOR, LEADER, SECURITY, UNIT, Actor
+from chuangcheng.store import accounts, audit
+from chuangcheng.ui.access import OPEN, PAGES, pages_for
 from tests.ui.helpers import shown, sign_in_as
-from ui.access import OPEN, PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SYS = Actor("admin", ADMIN)
@@ -33,7 +33,7 @@ def _dashboard() -> AppTest:
 
 
 def _page(name: str, actor: Actor) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "views" / f"{name}.py"), default_timeout=240)
+    at = AppTest.from_file(str(ROOT / "chuangcheng" / "views" / f"{name}.py"), default_timeout=240)
     sign_in_as(at, actor)
     return at.run()
 
@@ -54,11 +54,13 @@ def _sign_in(at, user, password=DEMO_PASSWORD):
 
 
 def test_each_role_is_offered_only_its_pages():
-    files = {role: {p.file.split("/")[-1] for p in pages_for(role)} for role in (OPEN, LEADER, INSPECTOR, UNIT,
-                                                                                  ADMIN, SECURITY, AUDITOR)}
+    files = {
+        role: {p.file.split("/")[-1] for p in pages_for(role)}
+        for role in (OPEN, LEADER, INSPECTOR, UNIT, ADMIN, SECURITY, AUDITOR)
+    }
     assert files[AUDITOR] == {"audit.py", "account.py"}
     assert files[SECURITY] == {"accounts.py", "account.py"}
-    assert "audit.py" not in files[ADMIN] and "ledger.py" not in files[ADMIN]   # admins do no casework
+    assert "audit.py" not in files[ADMIN] and "ledger.py" not in files[ADMIN]  # admins do no casework
     assert "accounts.py" not in files[LEADER] | files[INSPECTOR] | files[UNIT] | files[OPEN]
     assert files[UNIT] >= {"ledger.py", "inspections.py"} and "data_import.py" not in files[UNIT]
     assert pages_for(None) == [p for p in PAGES if OPEN in p.roles]
@@ -68,14 +70,16 @@ def test_signed_out_on_a_network_server_sees_only_the_sign_in(url):
     at = _dashboard().run()
     assert not at.exception and _has(at, "login_user")
     assert "示范存储" in _text(at) and DEMO_PASSWORD not in _text(at)
-    assert not at.dataframe and not at.get("component_instance")        # nothing of the city
+    assert not at.dataframe and not at.get("component_instance")  # nothing of the city
 
 
 def test_the_auditor_lands_on_the_audit_log_and_cannot_reach_the_ledger(url):
     at = _sign_in(_dashboard().run(), "auditor")
     assert not at.exception and "审计日志" in _text(at)
-    with pytest.raises(ValueError, match=r"Known pages: \['\S*/views/audit.py', '\S*/views/account.py'\]"):
-        at.switch_page("views/ledger.py")     # the navigation never registered it for this role
+    with pytest.raises(
+        ValueError, match=r"Known pages: \['\S*/chuangcheng/views/audit.py', '\S*/chuangcheng/views/account.py'\]"
+    ):
+        at.switch_page("chuangcheng/views/ledger.py")  # the navigation never registered it for this role
 
 
 def test_a_new_store_starts_with_the_three_administrators(tmp_path, monkeypatch):
@@ -94,7 +98,7 @@ def test_a_new_store_starts_with_the_three_administrators(tmp_path, monkeypatch)
     assert "已创建系统管理员、安全管理员、审计管理员账号" in _text(at) and _has(at, "login_user")
     assert sorted(accounts.read_users(engine, Actor("sys1", ADMIN))["username"]) == ["aud1", "sec1", "sys1"]
     at = _sign_in(_dashboard().run(), "sys1", f"Setup-{ADMIN}-2026")
-    at.switch_page("views/accounts.py").run()
+    at.switch_page("chuangcheng/views/accounts.py").run()
     assert not at.exception and "账号与权限" in _text(at)
 
 
@@ -119,12 +123,14 @@ def test_a_reset_password_must_be_changed_at_the_next_sign_in(url):
 def _age_remembered_sign_ins(url, username, seconds):
     import sqlalchemy as sa
 
-    from store.db import writing
+    from chuangcheng.store.db import writing
 
     engine = store.open_store(url)
     with writing(engine) as conn:
-        conn.execute(sa.text("UPDATE web_sessions SET last_seen = last_seen - :s WHERE username = :u"),
-                     {"s": seconds, "u": username})
+        conn.execute(
+            sa.text("UPDATE web_sessions SET last_seen = last_seen - :s WHERE username = :u"),
+            {"s": seconds, "u": username},
+        )
     engine.dispose()
 
 
@@ -133,9 +139,9 @@ def test_an_idle_session_is_signed_out(url):
     assert not _has(at, "login_user")
     at.session_state["_last_activity"] = time.time() - 16 * 60
     at.run()
-    assert not _has(at, "login_user")     # the browser's remembered sign-in was active a moment ago
+    assert not _has(at, "login_user")  # the browser's remembered sign-in was active a moment ago
     at.session_state["_last_activity"] = time.time() - 16 * 60
-    _age_remembered_sign_ins(url, "leader", 16 * 60)   # and now idle in every tab too
+    _age_remembered_sign_ins(url, "leader", 16 * 60)  # and now idle in every tab too
     at.run()
     assert "15 分钟没有操作" in _text(at) and _has(at, "login_user")
     log = audit.read_audit(store.open_store(url), who="leader")
@@ -147,8 +153,8 @@ def test_the_page_refresh_is_not_activity(url):
     at.session_state["_last_activity"] = time.time() - 14 * 60
     at.session_state["_auto_rerun"] = True
     at.run()
-    assert at.session_state["_last_activity"] < time.time() - 13 * 60   # the clock was not reset
-    at.run()                                                           # a user's own click is
+    assert at.session_state["_last_activity"] < time.time() - 13 * 60  # the clock was not reset
+    at.run()  # a user's own click is
     assert at.session_state["_last_activity"] > time.time() - 60
 
 
@@ -168,7 +174,7 @@ def test_the_system_administrator_creates_an_account_that_must_change_its_passwo
     engine = store.open_store(url)
     assert "重置" in accounts.sign_in(engine, "zhang", "First-pass-2026", now=time.time()).must_change
     assert audit.read_audit(engine, who="admin")["action"].tolist()[-1] == "user_create"
-    assert not [s for s in at.selectbox if s.key == "role_role"]        # roles are the 安全管理员's
+    assert not [s for s in at.selectbox if s.key == "role_role"]  # roles are the 安全管理员's
 
 
 def test_the_security_administrator_grants_roles_and_settings_are_bounded(url):
@@ -181,7 +187,7 @@ def test_the_security_administrator_grants_roles_and_settings_are_bounded(url):
     engine = store.open_store(url)
     assert accounts.find_user(engine, "leader").actor.role == INSPECTOR
     admin = _page("accounts", SYS)
-    assert admin.number_input(key="set_min_length").min == 8                 # 等保: never below 8
+    assert admin.number_input(key="set_min_length").min == 8  # 等保: never below 8
     admin.number_input(key="set_idle_minutes").set_value(10)
     admin.button(key="FormSubmitter:settings-保存设置").click().run()
     assert "无操作自动退出" in _text(admin)
@@ -195,7 +201,7 @@ def test_the_auditor_reads_the_log_and_no_one_else_does(url):
     at = _page("audit", AUD)
     table = at.dataframe[0].value
     assert "解除锁定" in set(table["操作"]) and "10.9.9.9" in set(table["来源地址"])
-    assert len(at.get("download_button")) == 4          # log and moves, Excel and CSV (clicked in a browser test)
+    assert len(at.get("download_button")) == 4  # log and moves, Excel and CSV (clicked in a browser test)
     for actor in (SYS, SEC, Actor("leader", LEADER)):
         page = _page("audit", actor)
         assert not page.dataframe and "不能查看审计日志" in _text(page)
@@ -203,7 +209,7 @@ def test_the_auditor_reads_the_log_and_no_one_else_does(url):
 
 def test_everyone_changes_their_own_password(url):
     engine = store.open_store(url)
-    elsewhere = accounts.sign_in(engine, "leader", DEMO_PASSWORD, now=time.time())   # another device
+    elsewhere = accounts.sign_in(engine, "leader", DEMO_PASSWORD, now=time.time())  # another device
     at = _page("account", Actor("leader", LEADER))
     at.text_input(key="me_old").input(DEMO_PASSWORD)
     at.text_input(key="me_new").input("Another-pw-2026")
@@ -211,20 +217,20 @@ def test_everyone_changes_their_own_password(url):
     at.button(key="FormSubmitter:me_password-修改密码").click().run()
     assert "密码已修改" in _text(at) and "其他电脑和手机上的登录已全部退出" in _text(at)
     assert accounts.sign_in(engine, "leader", "Another-pw-2026", now=time.time())
-    assert accounts.current_session(engine, elsewhere) is None        # the other device is out
+    assert accounts.current_session(engine, elsewhere) is None  # the other device is out
     at.run()
-    assert not at.exception and not _has(at, "login_user")          # this tab carries on
+    assert not at.exception and not _has(at, "login_user")  # this tab carries on
 
 
 def test_an_account_whose_role_has_no_page_is_told_so(url):
     import sqlalchemy as sa
 
-    from store.db import writing
+    from chuangcheng.store.db import writing
 
     at = _dashboard()
     sign_in_as(at, Actor("leader", LEADER))
     engine = store.open_store(url)
-    with writing(engine) as conn:   # a role this version does not know (written by hand, say)
+    with writing(engine) as conn:  # a role this version does not know (written by hand, say)
         conn.execute(sa.text("UPDATE users SET role = '临时角色' WHERE username = 'leader'"))
     engine.dispose()
     at.session_state["session"] = accounts.Session(Actor("leader", "临时角色"), 0)

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
-from geo import kpi
-from geo.areas import AreaFilter, filter_area
-from store.city import load_city
+from chuangcheng import store
+from chuangcheng.geo import kpi
+from chuangcheng.geo.areas import AreaFilter, filter_area
+from chuangcheng.store.city import load_city
 from tests.ui.helpers import feature_count, in_script, map_script, shown
 
 TIMEOUT_S = 120
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "views" / "battle_map.py")
+PAGE = str(ROOT / "chuangcheng" / "views" / "battle_map.py")
 
 
 @pytest.fixture
@@ -119,12 +119,19 @@ def test_a_past_date_shows_the_layers_as_they_were(demo_store_url, monkeypatch, 
     import geopandas as gpd
     import shapely
 
-    from store import layers
+    from chuangcheng.store import layers
 
     monkeypatch.setenv("CHUANGCHENG_STORE_URL", demo_store_url)
     engine = store.open_store(demo_store_url)
-    new = gpd.GeoDataFrame({"toilet_id": ["TODAY1", "TODAY2"], "toilet_name": ["今天建的公厕", "今天建的公厕二"],
-                            "kind": ["固定公厕"] * 2}, geometry=[shapely.Point(113.3, 40.09)] * 2, crs="EPSG:4326")
+    new = gpd.GeoDataFrame(
+        {
+            "toilet_id": ["TODAY1", "TODAY2"],
+            "toilet_name": ["今天建的公厕", "今天建的公厕二"],
+            "kind": ["固定公厕"] * 2,
+        },
+        geometry=[shapely.Point(113.3, 40.09)] * 2,
+        crs="EPSG:4326",
+    )
     layers.commit_layer(engine, "public_toilets", new, actor="t")
     before = len(demo_city.frames["public_toilets"])
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S).run()

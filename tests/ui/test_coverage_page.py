@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.lifecircle import CoverageRequest, analyse
-from geo.network import build_network
-from geo.standards import load_standards
+from chuangcheng.geo.lifecircle import CoverageRequest, analyse
+from chuangcheng.geo.network import build_network
+from chuangcheng.geo.standards import load_standards
 from tests.ui.helpers import shown
 
-PAGE = str(Path(__file__).resolve().parents[2] / "views" / "coverage.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "chuangcheng" / "views" / "coverage.py")
 
 
 @pytest.fixture

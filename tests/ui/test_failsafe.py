@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 def _broken():
     import streamlit as st
 
-    from ui.failsafe import run_page
+    from chuangcheng.ui.failsafe import run_page
 
     class Page:
         url_path = "broken"
@@ -23,7 +23,7 @@ def _broken():
 def _stopping():
     import streamlit as st
 
-    from ui.failsafe import run_page
+    from chuangcheng.ui.failsafe import run_page
 
     class Page:
         def run(self):

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
-from geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
-from store import layers
+from chuangcheng import store
+from chuangcheng.geo.workflow import ADMIN, INSPECTOR, LEADER, Actor
+from chuangcheng.store import layers
 from tests.ui.helpers import in_script, map_script, shown, sign_in_as, tile_value, wall_views
 
-VIEWS = Path(__file__).resolve().parents[2] / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "chuangcheng" / "views"
 ADMIN_ACTOR = Actor("admin", ADMIN)
 
 
@@ -34,25 +34,37 @@ def _csv(rows: dict) -> bytes:
 
 def _upload(at, name: str, data: bytes, layer: str) -> AppTest:
     at.selectbox(key="imp_layer").set_value(layer).run()
-    at.file_uploader(key=f"imp_upload_{at.session_state['imp_round'] if 'imp_round' in at.session_state else 0}"
-                     ).upload(name, data, "text/csv")
+    at.file_uploader(
+        key=f"imp_upload_{at.session_state['imp_round'] if 'imp_round' in at.session_state else 0}"
+    ).upload(name, data, "text/csv")
     return at.run()
 
 
 def _new_toilets(n: int = 15) -> bytes:
     # Fifteen toilets along a street in the south-west of 平城区, where few stand today.
-    return _csv({"公厕编号": [f"NEW{k:02d}" for k in range(n)], "公厕名称": [f"新建公厕{k}号" for k in range(n)],
-                 "类型": ["固定公厕"] * n, "经度": [113.245 + 0.004 * k for k in range(n)],
-                 "纬度": [40.035] * n})
+    return _csv(
+        {
+            "公厕编号": [f"NEW{k:02d}" for k in range(n)],
+            "公厕名称": [f"新建公厕{k}号" for k in range(n)],
+            "类型": ["固定公厕"] * n,
+            "经度": [113.245 + 0.004 * k for k in range(n)],
+            "纬度": [40.035] * n,
+        }
+    )
 
 
 def test_report_rejected_rows_and_gcj_warning(url, demo_city):
-    from geo.coords import wgs84_to_gcj02
+    from chuangcheng.geo.coords import wgs84_to_gcj02
 
     toilets = demo_city.frames["public_toilets"].head(20)
     lon, lat = wgs84_to_gcj02(toilets.geometry.x.to_numpy(), toilets.geometry.y.to_numpy())
-    data = _csv({"公厕名称": list(toilets["toilet_name"]) + ["坏行"], "经度": [f"{v:.7f}" for v in lon] + ["abc"],
-                 "纬度": [f"{v:.7f}" for v in lat] + ["40.0"]})
+    data = _csv(
+        {
+            "公厕名称": list(toilets["toilet_name"]) + ["坏行"],
+            "经度": [f"{v:.7f}" for v in lon] + ["abc"],
+            "纬度": [f"{v:.7f}" for v in lat] + ["40.0"],
+        }
+    )
     at = _upload(_page("data_import").run(), "公厕台账.csv", data, "public_toilets")
     assert not at.exception
     assert any("公厕台账.csv：读取 21 行，接受 20 行，拒绝 1 行" in shown(s) for s in at.success)
@@ -108,7 +120,7 @@ def test_commit_restore_and_stale_preview(url):
 
 def _toilet_tile(at) -> int:
     page = "\n".join(m.value for m in at.markdown)
-    block = page.split("公共厕所</div><div class=\"cc-v\">", 1)[1]
+    block = page.split('公共厕所</div><div class="cc-v">', 1)[1]
     return int(block.split("<", 1)[0].replace(",", ""))
 
 
@@ -125,8 +137,15 @@ def test_an_import_reaches_every_page(url, demo_city):
 
     at = _upload(_page("data_import", ADMIN_ACTOR).run(), "新公厕.csv", _new_toilets(), "public_toilets")
     at.button(key="imp_commit").click().run()
-    points = _csv({"点位编号": ["CPNEW1"], "点位名称": ["新增测评点位（导入）"], "点位类型": ["公园"],
-                   "经度": [113.31], "纬度": [40.08]})
+    points = _csv(
+        {
+            "点位编号": ["CPNEW1"],
+            "点位名称": ["新增测评点位（导入）"],
+            "点位类型": ["公园"],
+            "经度": [113.31],
+            "纬度": [40.08],
+        }
+    )
     at = _upload(_page("data_import", ADMIN_ACTOR).run(), "点位.csv", points, "inspection_points")
     at.button(key="imp_commit").click().run()
     assert sum("已写入" in shown(s) for s in at.success) == 1
@@ -139,8 +158,9 @@ def test_an_import_reaches_every_page(url, demo_city):
     coverage = _page("coverage").run()
     page = "\n".join(m.value for m in coverage.markdown)
     assert f">{toilets_before + 15}<" in page and page != coverage_before
-    assert "NEW07" in coverage.multiselect(key="cov_excluded").options[-15:][7] or \
-        any("NEW07" in o for o in coverage.multiselect(key="cov_excluded").options)
+    assert "NEW07" in coverage.multiselect(key="cov_excluded").options[-15:][7] or any(
+        "NEW07" in o for o in coverage.multiselect(key="cov_excluded").options
+    )
     # 大屏: the tile and the rotating map
     wall = _page("wall").run()
     assert _wall_tile(wall, "公共厕所") == _wall_tile(wall_before, "公共厕所") + 15

@@ -7,12 +7,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
-from geo.workflow import INSPECTOR, LEADER, UNIT, Actor
-from store import inspections, ledger, painting
+from chuangcheng import store
+from chuangcheng.geo.workflow import INSPECTOR, LEADER, UNIT, Actor
+from chuangcheng.store import inspections, ledger, painting
 from tests.ui.helpers import shown, sign_in_as
 
-VIEWS = Path(__file__).resolve().parents[2] / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "chuangcheng" / "views"
 INSP = Actor("inspector", INSPECTOR)
 
 
@@ -75,7 +75,7 @@ def test_painting_on_the_page_moves_the_parking_figure(url):
 
 
 def test_roles_decide_what_each_account_may_record(url):
-    leader = _page(Actor("leader", LEADER))   # reads the records; records nothing
+    leader = _page(Actor("leader", LEADER))  # reads the records; records nothing
     assert [t.label for t in leader.tabs] == ["测评记录"]
     engine = store.open_store(url)
     unit = "平城区城市管理局"
@@ -98,13 +98,18 @@ def test_an_inspection_sheet_imported_on_the_page(url, tmp_path, demo_city):
     path = tmp_path / "测评.xlsx"
     wb.save(path)
     at = _page()
-    at.file_uploader(key="insp_import_file").upload("十一月测评.xlsx", path.read_bytes(),
-                                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.file_uploader(key="insp_import_file").upload(
+        "十一月测评.xlsx", path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     at.run()
     at.button(key="insp_import").click().run()
     assert not at.exception
     assert not at.error, shown(at.error[0])
-    assert at.success, ([shown(i) for i in at.info], [shown(w) for w in at.warning], at.file_uploader(key="insp_import_file").value)
+    assert at.success, (
+        [shown(i) for i in at.info],
+        [shown(w) for w in at.warning],
+        at.file_uploader(key="insp_import_file").value,
+    )
     assert "十一月测评.xlsx：导入测评 1 次，上报问题 1 件，拒绝 1 行" in shown(at.success[0])
     rejected = at.dataframe[0].value
     assert rejected["行号"].tolist() == [4] and "不存在的点位" in rejected["原因"].iloc[0]

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
-from demo.ledger import DEMO_PASSWORD
-from geo.workflow import INSPECTOR, Actor
-from store import ledger
+from chuangcheng import store
+from chuangcheng.demo.ledger import DEMO_PASSWORD
+from chuangcheng.geo.workflow import INSPECTOR, Actor
+from chuangcheng.store import ledger
 from tests.ui.helpers import shown
 
-PAGE = str(Path(__file__).resolve().parents[2] / "views" / "ledger.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "chuangcheng" / "views" / "ledger.py")
 INSP = Actor("inspector", INSPECTOR)
 
 
@@ -89,7 +89,7 @@ def test_dispatch_offers_only_units_with_accounts(page, url):
     ledger.transition(engine, INSP, cid, "register", expected_version=1, at=datetime.now())
     at = _sign_in(page.run(), "inspector")
     at.selectbox(key="led_case").set_value(cid).run()
-    from store import accounts
+    from chuangcheng.store import accounts
 
     assert at.selectbox(key="led_unit").options == accounts.dispatchable_units(engine)
     unit = at.selectbox(key="led_unit").options[0]
@@ -119,7 +119,7 @@ def test_a_unit_account_sees_only_its_own_cases(page, url):
     at = _sign_in(page.run(), "unit001")
     assert not at.exception
     engine = store.open_store(url)
-    from store import accounts
+    from chuangcheng.store import accounts
 
     unit = accounts.find_user(engine, "unit001").actor.unit
     own = ledger.read_cases(engine)
@@ -130,7 +130,7 @@ def test_a_unit_account_sees_only_its_own_cases(page, url):
 
 def test_whole_dashboard_can_require_sign_in(url, monkeypatch):
     monkeypatch.delenv("CHUANGCHENG_DEMO_MODE")
-    at = AppTest.from_file(str(Path(PAGE).parents[1] / "dashboard.py"), default_timeout=240).run()
+    at = AppTest.from_file(str(Path(PAGE).parents[2] / "dashboard.py"), default_timeout=240).run()
     assert not at.exception
     assert at.text_input(key="login_user") is not None
     assert not any("创城作战图" in m.value and "cc-header" in m.value for m in at.markdown)
@@ -143,7 +143,7 @@ def test_the_statistics_read_as_chinese_with_percentages(page, url):
     at = _sign_in(page.run(), "leader")
     assert not at.exception
     tables = [t.value for t in at.dataframe if "按期结案率" in t.value.columns]
-    assert len(tables) == 3                                    # 红榜, 黑榜, all units
+    assert len(tables) == 3  # 红榜, 黑榜, all units
     whole = tables[-1]
     assert "责任单位" in whole.columns and "unit" not in whole.columns
     rates = whole["按期结案率"].dropna()

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.svgcharts import Series, line_chart_svg
+from chuangcheng.ui.svgcharts import Series, line_chart_svg
 
 
 @pytest.mark.parametrize("top", [0, 1, 3, 9, 11, 325, 3962, 19116])
@@ -23,15 +23,20 @@ def test_axis_labels_are_whole_numbers_up_to_the_data(top):
 
 
 def test_titles_and_labels_are_escaped():
-    svg = line_chart_svg("<b>t</b>", pd.Series(["2026-06-04", "2026-06-05"]),
-                         [Series("<i>s</i>", np.array([1, 2]), "#f00")])
+    svg = line_chart_svg(
+        "<b>t</b>", pd.Series(["2026-06-04", "2026-06-05"]), [Series("<i>s</i>", np.array([1, 2]), "#f00")]
+    )
     assert "<b>" not in svg and "<i>" not in svg and "&lt;b&gt;" in svg
 
 
 def test_the_key_names_each_series_with_its_last_value_above_the_plot():
     dates = pd.Series(["2026-06-01", "2026-06-02", "2026-06-03"])
-    svg = line_chart_svg("累计", dates, [Series("已施划", np.array([0, 10, 3962]), "#ffd54f"),
-                                       Series("办结", np.array([0, 1, 2]), "#66bb6a")], text=20)
+    svg = line_chart_svg(
+        "累计",
+        dates,
+        [Series("已施划", np.array([0, 10, 3962]), "#ffd54f"), Series("办结", np.array([0, 1, 2]), "#66bb6a")],
+        text=20,
+    )
     assert "━ 已施划 3,962" in svg and "━ 办结 2" in svg
     key_y = float(re.search(r'<text x="0" y="([\d.]+)" font-size="20" xml:space', svg).group(1))
     grid_top = min(float(y) for y in re.findall(r'<line [^>]*y1="([\d.]+)"', svg))

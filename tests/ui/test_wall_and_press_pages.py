@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.ui.helpers import tile_value, wall_views
 
-VIEWS = Path(__file__).resolve().parents[2] / "views"
+VIEWS = Path(__file__).resolve().parents[2] / "chuangcheng" / "views"
 
 
 def _wall(at) -> str:
@@ -57,8 +57,10 @@ def test_press_page_makes_a_poster_and_charts(demo_city):
     streets = demo_city.frames["streets"]
     street = streets[streets["district_code"] == "140214"].sort_values("street_code").iloc[0]
     at.selectbox(key="press_street").set_value(street["street_code"]).run()
-    assert at.text_input(key=f"press_title_大同市云冈区{street['street_name']}_mission").value == \
-        f"大同市云冈区{street['street_name']} 创城作战图"
+    assert (
+        at.text_input(key=f"press_title_大同市云冈区{street['street_name']}_mission").value
+        == f"大同市云冈区{street['street_name']} 创城作战图"
+    )
 
 
 def test_press_page_makes_a_wechat_coverage_image():

@@ -6,12 +6,12 @@ Expected values are counted here straight from the demo city's rows (pandas), no
 
 import pytest
 
-from geo.lifecircle import CoverageRequest, analyse
-from geo.network import build_network
-from geo.standards import load_standards
-from geo.wallscreen import WallView, expand_views, load_wall_config
+from chuangcheng.geo.lifecircle import CoverageRequest, analyse
+from chuangcheng.geo.network import build_network
+from chuangcheng.geo.standards import load_standards
+from chuangcheng.geo.wallscreen import WallView, expand_views, load_wall_config
+from chuangcheng.ui.wall_panels import view_contents
 from tests.ui.helpers import tile_value
-from ui.wall_panels import view_contents
 
 MIN_MEASURED = 3
 
@@ -20,8 +20,11 @@ MIN_MEASURED = 3
 def coverage(demo_city):
     frames = demo_city.frames
     net = build_network(frames["walk_nodes"], frames["walk_edges"])
-    return {"toilet_coverage": analyse(frames, net, load_standards(override_path=None),
-                                       CoverageRequest("public_toilets", "standard"))}
+    return {
+        "toilet_coverage": analyse(
+            frames, net, load_standards(override_path=None), CoverageRequest("public_toilets", "standard")
+        )
+    }
 
 
 def _contents(demo_city, coverage, views):
@@ -95,6 +98,12 @@ def test_names_are_escaped(demo_city, coverage):
     streets.loc[first, "street_name"] = "<img src=x onerror=alert(1)>"
     frames["streets"] = streets
     code = streets.loc[first, "street_code"].iloc[0]
-    content = view_contents([WallView("street", "x", district_code="140213", street_code=code)], frames,
-                            demo_city.as_of, load_wall_config(), coverage, MIN_MEASURED)[0]
+    content = view_contents(
+        [WallView("street", "x", district_code="140213", street_code=code)],
+        frames,
+        demo_city.as_of,
+        load_wall_config(),
+        coverage,
+        MIN_MEASURED,
+    )[0]
     assert "<img" not in content.panel_html and "&lt;img" in content.panel_html

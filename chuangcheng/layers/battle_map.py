@@ -1,0 +1,175 @@
+"""The 作战挂图: every mission layer on one offline-safe map, with title and legend.
+
+``build_battle_map`` takes the city's layers (EPSG:4326 GeoDataFrames assembled by ``store.city``)
+and what the user chose, and returns a folium map. It knows nothing of Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+
+from chuangcheng.geo.areas import AreaFilter, filter_area
+from chuangcheng.layers import basemap, grids, inspection_points, markets, parking, public_toilets
+from chuangcheng.layers.assets import assert_offline, new_map
+from chuangcheng.layers.controls import FitArea, MetricScale, legend_control, title_control
+from chuangcheng.layers.export import ExportControl, NorthArrow
+from chuangcheng.layers.style import map_css
+from chuangcheng.layers.tiles import BASEMAPS, add_tiles, fall_back_when_tiles_fail
+
+# Switchable mission layers, in drawing order (bottom to top), with their Chinese titles.
+MISSION_LAYERS: dict[str, str] = {
+    grids.KEY: "网格",
+    parking.KEY: "停车",
+    public_toilets.KEY: "公厕",
+    markets.KEY: "农贸市场",
+    inspection_points.KEY: "测评点位",
+}
+LEGEND_WIDTH_PX = 300
+CITY_LAYERS_USED = (
+    "admin_boundaries",
+    "roads",
+    "districts",
+    "streets",
+    "communities",
+    "grids",
+    "inspection_points",
+    "parking_lots",
+    "parking_sections",
+    "public_toilets",
+    "markets",
+)
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """What the user asked to see."""
+
+    basemap: str = "offline"
+    area: AreaFilter = AreaFilter()
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(MISSION_LAYERS))
+    tianditu_key: str | None = None
+    as_of: str = ""  # the date the map shows (YYYY-MM-DD), for its notes
+
+
+def generated_note(meta: dict[str, str], as_of: str = "") -> str:
+    """The one-line provenance note shown on the map and in exports; ``as_of`` is the date the
+    figures are for (YYYY-MM-DD)."""
+    prefix = (
+        "示范数据：除市、区边界（高德，已纠偏为 WGS84）外均为程序生成"
+        if meta.get("generated") == "true"
+        else "数据来源：本市创城业务数据"
+    )
+    return f"{prefix} · 数据日期 {as_of}" if as_of else prefix
+
+
+def area_outline(city: dict[str, gpd.GeoDataFrame], area: AreaFilter) -> gpd.GeoDataFrame:
+    """The outline(s) of the chosen area: its 网格, 社区, 街道, 区, or every district of the city."""
+    level = area.level
+    frame = {
+        "grid": "grids",
+        "community": "communities",
+        "street": "streets",
+        "district": "districts",
+        "city": "districts",
+    }[level]
+    shape = filter_area(city[frame], area)
+    return city["districts"] if shape.empty else shape
+
+
+def area_title(city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], area: AreaFilter) -> str:
+    """ "大同市平城区鼓楼街道" for the chosen area (the city's name alone for the whole city)."""
+    parts = [meta.get("city_name", "")]
+    for level, column, name_col, frame in (
+        ("district", "district_code", "district_name", "districts"),
+        ("street", "street_code", "street_name", "streets"),
+        ("community", "community_code", "community_name", "communities"),
+        ("grid", "grid_code", "grid_name", "grids"),
+    ):
+        code = getattr(area, column)
+        if code is not None:
+            rows = city[frame][city[frame][column] == code]
+            if len(rows):
+                parts.append(str(rows[name_col].iloc[0]))
+    return "".join(parts)
+
+
+def focus_bounds(city: dict[str, gpd.GeoDataFrame], area: AreaFilter) -> list[list[float]]:
+    """[[south, west], [north, east]] in WGS84 degrees of the chosen area."""
+    west, south, east, north = area_outline(city, area).total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+# long: the map's layers added in drawing order
+def build_battle_map(
+    city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], request: MapRequest = MapRequest()
+) -> folium.Map:
+    """The battle map for a city and a request. Raises if it would load remote assets."""
+    chosen = BASEMAPS[request.basemap]
+    shift = chosen.to_display
+    area = request.area
+    data = {name: filter_area(city[name], area) for name in CITY_LAYERS_USED}
+    focus = (
+        set(area_outline(city, area).get("district_code", []))
+        if area.level in ("city", "district")
+        else {area.district_code}
+    )
+
+    fmap = new_map(min_zoom=9, max_zoom=18)
+    fmap.get_root().header.add_child(map_css())
+    add_tiles(fmap, request.basemap, tianditu_key=request.tianditu_key)
+    basemap.to_feature_group(
+        city["admin_boundaries"],
+        None if chosen.online else city["roads"],
+        focus_adcodes=focus,
+        shift=shift,
+        fill_districts=not chosen.online,
+    ).add_to(fmap)
+    if chosen.online:
+        fall_back_when_tiles_fail(fmap, basemap.roads_fallback_group(city["roads"], shift=shift))
+
+    sections = []
+    if grids.KEY in request.layers:
+        grids.to_feature_groups(
+            fmap,
+            data["streets"],
+            data["communities"],
+            data["grids"],
+            shift=shift,
+            community_min_zoom=0 if area.level in ("street", "community", "grid") else grids.COMMUNITY_MIN_ZOOM,
+            grid_min_zoom=0 if area.level in ("community", "grid") else grids.GRID_MIN_ZOOM,
+        )
+        sections.append(grids.legend_section(data["streets"], data["communities"], data["grids"]))
+    if parking.KEY in request.layers:
+        for group in parking.to_feature_groups(data["parking_lots"], data["parking_sections"], shift=shift):
+            group.add_to(fmap)
+        sections.extend(parking.legend_sections(data["parking_lots"], data["parking_sections"]))
+    if public_toilets.KEY in request.layers:
+        public_toilets.to_feature_group(data["public_toilets"], shift=shift).add_to(fmap)
+        sections.append(public_toilets.legend_section(data["public_toilets"]))
+    if markets.KEY in request.layers:
+        markets.to_feature_group(data["markets"], shift=shift).add_to(fmap)
+        sections.append(markets.legend_section(data["markets"]))
+    if inspection_points.KEY in request.layers:
+        inspection_points.to_feature_group(data["inspection_points"], shift=shift).add_to(fmap)
+        sections.append(inspection_points.legend_section(data["inspection_points"]))
+
+    title = f"{area_title(city, meta, area)} 创城作战图"
+    title_control(title, generated_note(meta, request.as_of)).add_to(fmap)
+    legend_control(list(reversed(sections)), footer=f"底图：{chosen.title}").add_to(fmap)
+    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+    MetricScale().add_to(fmap)
+    NorthArrow().add_to(fmap)
+    ExportControl(f"{area_title(city, meta, area)}创城作战图").add_to(fmap)
+
+    bounds = focus_bounds(city, area)
+    if shift is not None:
+        (south, west), (north, east) = bounds
+        lon, lat = shift([west, east], [south, north])
+        bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
+    # Keep the area clear of the title (top left) and the legend (right).
+    FitArea(bounds, legend_px=LEGEND_WIDTH_PX).add_to(fmap)
+    assert_offline(fmap)
+    return fmap

@@ -1,0 +1,65 @@
+"""公厕: public toilets by kind; dry toilets (旱厕, to be converted) get an orange ring."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from chuangcheng.geo.kpi import UNCLASSIFIED, count_by
+from chuangcheng.layers.controls import LegendItem, LegendSection
+from chuangcheng.layers.geojson import DisplayShift, geojson_group
+from chuangcheng.layers.style import DRY_TOILET_STROKE, TOILET_COLORS, UNCLASSIFIED_COLOR
+
+KEY = "public_toilets"
+TITLE = "公厕"
+POPUP_FIELDS = {
+    "toilet_name": "名称",
+    "kind": "类型",
+    "grade": "等级",
+    "flush_type": "水冲/旱厕",
+    "accessible_zh": "无障碍厕位",
+    "opening_hours": "开放时间",
+    "manager": "管理单位",
+    "street_name": "所属街道",
+    "community_name": "所属社区",
+}
+TOOLTIP_FIELDS = {"toilet_name": "公厕", "kind": "类型", "flush_type": "水冲/旱厕"}
+
+
+def _style(feature: dict) -> dict:
+    props = feature["properties"]
+    dry = props.get("flush_type") == "旱厕"
+    return {
+        "fillColor": TOILET_COLORS.get(props.get("kind"), UNCLASSIFIED_COLOR),
+        "color": DRY_TOILET_STROKE if dry else "#ffffff",
+        "weight": 3 if dry else 1.5,
+        "fill": True,
+        "fillOpacity": 0.9,
+        "radius": 6,
+    }
+
+
+def legend_section(toilets: gpd.GeoDataFrame) -> LegendSection:
+    counts = count_by(toilets, "kind", tuple(TOILET_COLORS))
+    dry = int((toilets["flush_type"] == "旱厕").sum())
+    items = [LegendItem(f"{k}（{counts[k]}）", c, size_px=11) for k, c in TOILET_COLORS.items()]
+    if counts[UNCLASSIFIED]:
+        items.append(LegendItem(f"{UNCLASSIFIED}（{counts[UNCLASSIFIED]}）", UNCLASSIFIED_COLOR, size_px=11))
+    items.append(LegendItem(f"旱厕待改造（{dry}）", "#ffffff", size_px=11, stroke=DRY_TOILET_STROKE))
+    return LegendSection(TITLE, tuple(items))
+
+
+def to_feature_group(
+    toilets: gpd.GeoDataFrame, *, shift: DisplayShift | None = None, show: bool = True
+) -> folium.FeatureGroup:
+    display = toilets.assign(accessible_zh=toilets["accessible"].map({True: "有", False: "无"}).fillna("未知"))
+    return geojson_group(
+        display,
+        name=TITLE,
+        popup_fields=POPUP_FIELDS,
+        tooltip_fields=TOOLTIP_FIELDS,
+        style=_style,
+        marker=folium.CircleMarker(),
+        shift=shift,
+        show=show,
+    )
