@@ -36,6 +36,7 @@ from chuangcheng.layers.style import (
     RESULT_COLORS,
     ROAD_STYLE,
     TOILET_COLORS,
+    pass_rate_color,
     progress_color,
 )
 
@@ -650,7 +651,7 @@ def ranking_chart(ranking: pd.DataFrame, *, title: str, note: str) -> Figure:
     ax = fig.subplots()
     fig.patch.set_facecolor("#0b1a2b")
     ax.set_facecolor("#11263d")
-    colors = ["#1a9850" if r >= 0.8 else "#fdae61" if r >= 0.6 else "#d73027" for r in ranked["pass_rate"]]
+    colors = [pass_rate_color(r) for r in ranked["pass_rate"]]
     ax.barh(ranked["name"], ranked["pass_rate"] * 100, color=colors)
     for y, (rate, p, m) in enumerate(zip(ranked["pass_rate"], ranked["passed"], ranked["measured"])):
         ax.text(rate * 100 + 1, y, f"{rate * 100:.1f}%（{p}/{m}）", va="center", color="#e6edf3", fontsize=9)

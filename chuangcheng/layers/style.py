@@ -13,6 +13,13 @@ TOILET_COLORS = {"固定公厕": "#2166ac", "移动公厕": "#4eb3d3", "共享�
 DRY_TOILET_STROKE = "#ff7f00"
 MARKET_COLORS = {"已改造": "#00897b", "改造中": "#ffb300", "未改造": "#6d4c41"}
 PARKING_LOT_COLOR = "#37474f"
+# 达标率 bands for rankings and charts (a display convention, not a standard): (lowest rate,
+# colour, label), highest first; the first band the rate reaches wins.
+PASS_RATE_BANDS = (
+    (0.8, "#1a9850", "80% 及以上"),
+    (0.6, "#fdae61", "60%–79%"),
+    (0.0, "#d73027", "低于 60%"),
+)
 # (upper bound of painted/planned, colour, label); the first bound the ratio is below wins.
 PROGRESS_BINS = (
     (0.0, "#d73027", "未施划 0%"),
@@ -124,3 +131,8 @@ def map_css() -> Element:
 
 # Records whose category is empty or unknown (e.g. imported without a type): counted, in grey.
 UNCLASSIFIED_COLOR = "#9e9e9e"
+
+
+def pass_rate_color(rate: float) -> str:
+    """The colour of a 达标率 (0–1) by ``PASS_RATE_BANDS``."""
+    return next(color for lowest, color, _ in PASS_RATE_BANDS if rate >= lowest)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chuangcheng.geo import kpi
+from chuangcheng.layers.style import pass_rate_color
 
 PAGE_CSS = """
 <style>
@@ -68,10 +69,6 @@ def header_html(title: str, badge: str, as_of: str) -> str:
     return f'<div class="cc-header"><h1>{html.escape(title)}</h1>{badge_html}{as_of_html}</div>'
 
 
-def _rate_color(rate: float) -> str:
-    return "#1a9850" if rate >= 0.8 else "#fdae61" if rate >= 0.6 else "#d73027"
-
-
 def ranking_html(
     table: pd.DataFrame,
     *,
@@ -107,7 +104,7 @@ def ranking_html(
             pct = row["pass_rate"] * 100
             rate_cell = (
                 f'<span class="cc-bar"><span style="width:{pct:.0f}%;background:'
-                f'{_rate_color(row["pass_rate"])}"></span></span>{pct:.1f}%'
+                f'{pass_rate_color(row["pass_rate"])}"></span></span>{pct:.1f}%'
             )
         cls = ' class="cc-sel"' if row["code"] == selected_code else ""
         rank_text = "—" if pd.isna(row["rank"]) else str(int(row["rank"]))
