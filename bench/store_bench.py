@@ -38,7 +38,7 @@ from chuangcheng.store.city import load_city
 
 AS_OF = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parent.parent
-# The layers the 作战挂图 draws (layers.battle_map.CITY_LAYERS_USED) plus the compounds it counts.
+# The layers the 作战挂图 draws (layers.battle_map.city_layers_used()) plus the compounds it counts.
 READ_LAYERS = [
     "admin_boundaries",
     "roads",

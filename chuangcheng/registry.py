@@ -32,6 +32,23 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Show:
+    """How a layer appears on the 作战挂图, in its click details, on posters and on the wall.
+
+    Colours are not here but in ``layers/style.py`` (``CATEGORY_COLORS``, keyed by the layer's
+    name): a layer is declared here once, and styled there once."""
+
+    short_title: str  # the layer switch, legend and poster: "公厕"
+    color_field: str | None = None  # its values pick the colour
+    popup: tuple[str, ...] = ()  # fields shown on click, each labelled with its title_zh
+    tooltip: tuple[str, ...] = ()
+    order: int = 50  # drawing order among the switchable layers, bottom (low) to top
+    legend_label: str = "{title} {value}"  # a category's line in a poster's legend
+    poster: bool = True
+    wall: bool = True
+
+
+@dataclass(frozen=True)
 class Layer:
     """One layer of the city store."""
 
@@ -45,6 +62,7 @@ class Layer:
     importable: bool = True
     id_prefix: str = ""  # for records imported without an id
     located: bool = True  # gets 区/街道/社区/网格 from where it lies (geo.cityview)
+    show: Show | None = None  # on the maps as a layer of its own (None: not, or drawn with others)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -241,6 +259,25 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="CP",
+        show=Show(
+            "测评点位",
+            color_field="latest_result",
+            popup=(
+                "point_name",
+                "point_type",
+                "street_name",
+                "community_name",
+                "grid_code",
+                "responsible_unit",
+                "responsible_person",
+                "latest_result",
+                "latest_check_date",
+                "open_problems",
+                "problem_summary",
+            ),
+            tooltip=("point_name", "point_type", "latest_result", "open_problems"),
+            order=60,
+        ),
     ),
     Layer(
         "parking_lots",
@@ -259,6 +296,12 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="TCC",
+        show=Show(
+            "公共停车场",
+            popup=("lot_name", "kind", "capacity", "fee"),
+            order=20,
+            wall=False,
+        ),
     ),
     Layer(
         "parking_sections",
@@ -279,6 +322,9 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="LD",
+        show=Show(
+            "施划停车路段", popup=("road_name", "planned_bays", "painted_bays"), order=20, poster=False, wall=False
+        ),
     ),
     Layer(
         "public_toilets",
@@ -299,6 +345,14 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="GC",
+        show=Show(
+            "公厕",
+            color_field="kind",
+            popup=("toilet_name", "kind", "grade", "flush_type", "opening_hours", "manager"),
+            tooltip=("toilet_name", "kind", "flush_type"),
+            order=30,
+            legend_label="{value}",
+        ),
     ),
     Layer(
         "markets",
@@ -326,12 +380,69 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="NM",
+        show=Show(
+            "农贸市场",
+            color_field="upgrade_status",
+            popup=("market_name", "market_type", "stalls", "area_m2", "upgrade_status", "operator"),
+            tooltip=("market_name", "upgrade_status", "stalls"),
+            order=40,
+        ),
     ),
 )
 
 LAYER_NAMES: tuple[str, ...] = tuple(layer.name for layer in LAYERS)
 _BY_NAME = {layer.name: layer for layer in LAYERS}
 IMPORTABLE: tuple[str, ...] = tuple(layer.name for layer in LAYERS if layer.importable)
+
+
+# What the city assembled for the pages adds to a layer's stored fields (``geo.cityview``), with
+# the Chinese title popups and tables give it.
+DERIVED_TITLES = {
+    "district_name": "所属区",
+    "street_name": "所属街道",
+    "community_name": "所属社区",
+    "grid_code": "网格编码",
+    "latest_result": "最近测评结果",
+    "latest_check_date": "最近测评日期",
+    "open_problems": "未整改问题数",
+    "problem_summary": "问题摘要",
+    "painted_bays": "已施划泊位",
+}
+
+
+def field_title(layer_name: str, field_name: str) -> str:
+    """The Chinese title of a stored or derived field of a layer."""
+    spec = layer(layer_name)
+    if field_name in spec.field_names:
+        return spec.field(field_name).title_zh
+    return DERIVED_TITLES.get(field_name, field_name)
+
+
+def register(new: Layer) -> None:
+    """Add a layer to the registry (a city's own layer, or a test's): every part that reads the
+    registry — store tables, importer, maps, click details, posters — takes it from here."""
+    if new.name in _BY_NAME:
+        raise ValueError(f"图层 “{new.name}” 已存在。")
+    _reindex((*LAYERS, new))
+
+
+def unregister(name: str) -> None:
+    """Take a registered layer out again (tests)."""
+    _reindex(tuple(layer for layer in LAYERS if layer.name != name))
+
+
+def _reindex(layers: tuple[Layer, ...]) -> None:
+    global LAYERS, LAYER_NAMES, IMPORTABLE
+    LAYERS = layers
+    _BY_NAME.clear()
+    _BY_NAME.update((layer.name, layer) for layer in layers)
+    LAYER_NAMES = tuple(layer.name for layer in layers)
+    IMPORTABLE = tuple(layer.name for layer in layers if layer.importable)
+
+
+def shown() -> tuple[Layer, ...]:
+    """The layers with a map presence of their own, in drawing order (bottom to top)."""
+    return tuple(sorted((layer for layer in LAYERS if layer.show is not None), key=lambda layer: layer.show.order))
 
 
 class UnknownLayerError(KeyError):

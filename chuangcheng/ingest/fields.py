@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from chuangcheng import registry
 from chuangcheng.registry import Field
@@ -33,9 +34,28 @@ def _fields(spec: registry.Layer) -> tuple[Field, ...]:
     return spec.fields + coords + RECORD_FIELDS.get(spec.name, ())
 
 
-LAYER_FIELDS: dict[str, tuple[Field, ...]] = {name: _fields(registry.layer(name)) for name in registry.IMPORTABLE}
-LAYER_GEOMETRY = {name: registry.layer(name).geometry for name in registry.IMPORTABLE}
-LAYER_TITLES = {name: registry.layer(name).title_zh for name in registry.IMPORTABLE}
+class _ByImportableLayer(Mapping):
+    """{layer: what ``read`` says of it} over the registry's importable layers, read on each use
+    (a layer registered later is importable at once)."""
+
+    def __init__(self, read):
+        self._read = read
+
+    def __getitem__(self, name: str):
+        if name not in registry.IMPORTABLE:
+            raise KeyError(name)
+        return self._read(registry.layer(name))
+
+    def __iter__(self):
+        return iter(registry.IMPORTABLE)
+
+    def __len__(self) -> int:
+        return len(registry.IMPORTABLE)
+
+
+LAYER_FIELDS: Mapping[str, tuple[Field, ...]] = _ByImportableLayer(_fields)
+LAYER_GEOMETRY: Mapping[str, str] = _ByImportableLayer(lambda spec: spec.geometry)
+LAYER_TITLES: Mapping[str, str] = _ByImportableLayer(lambda spec: spec.title_zh)
 
 
 def normalise_header(text: object) -> str:

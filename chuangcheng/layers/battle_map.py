@@ -11,36 +11,50 @@ from dataclasses import dataclass, field
 import folium
 import geopandas as gpd
 
+from chuangcheng import registry
 from chuangcheng.geo.areas import AreaFilter, filter_area
-from chuangcheng.layers import basemap, grids, inspection_points, markets, parking, public_toilets
+from chuangcheng.layers import basemap, facilities, grids, inspection_points, markets, parking, public_toilets
 from chuangcheng.layers.assets import assert_offline, new_map
 from chuangcheng.layers.controls import FitArea, MetricScale, legend_control, title_control
 from chuangcheng.layers.export import ExportControl, NorthArrow
 from chuangcheng.layers.style import map_css
 from chuangcheng.layers.tiles import BASEMAPS, add_tiles, fall_back_when_tiles_fail
 
-# Switchable mission layers, in drawing order (bottom to top), with their Chinese titles.
-MISSION_LAYERS: dict[str, str] = {
-    grids.KEY: "网格",
-    parking.KEY: "停车",
-    public_toilets.KEY: "公厕",
-    markets.KEY: "农贸市场",
-    inspection_points.KEY: "测评点位",
+# Layers drawn together under one switch, by their own module: switch → (title, layers, order).
+GROUPS: dict[str, tuple[str, tuple[str, ...], int]] = {
+    grids.KEY: ("网格", ("streets", "communities", "grids"), 10),
+    parking.KEY: ("停车", ("parking_lots", "parking_sections"), 20),
 }
+# Shown layers with a module of their own (a ring for 旱厕, a larger failing point…); every
+# other layer the registry shows is drawn by layers/facilities.
+OWN_MODULES = {public_toilets.KEY: public_toilets, markets.KEY: markets, inspection_points.KEY: inspection_points}
 LEGEND_WIDTH_PX = 300
-CITY_LAYERS_USED = (
-    "admin_boundaries",
-    "roads",
-    "districts",
-    "streets",
-    "communities",
-    "grids",
-    "inspection_points",
-    "parking_lots",
-    "parking_sections",
-    "public_toilets",
-    "markets",
-)
+BASE_LAYERS_USED = ("admin_boundaries", "roads", "districts")
+
+
+def mission_layers() -> dict[str, str]:
+    """The switchable layers, {key: Chinese title}, in drawing order (bottom to top): the 网格
+    and 停车 groups and every layer the registry shows on its own."""
+    grouped = {name for _, names, _ in GROUPS.values() for name in names}
+    entries = [(order, key, title) for key, (title, _, order) in GROUPS.items()]
+    entries += [(s.show.order, s.name, s.show.short_title) for s in registry.shown() if s.name not in grouped]
+    return {key: title for _, key, title in sorted(entries)}
+
+
+def click_layers() -> dict[str, tuple[str, dict[str, str]]]:
+    """{layer: (Chinese title, {field: label})} for the details a click on the map shows."""
+    out = {}
+    for spec in registry.shown():
+        module = OWN_MODULES.get(spec.name)
+        fields = module.POPUP_FIELDS if module is not None else facilities.popup_fields(spec.name)
+        out[spec.name] = (spec.show.short_title, fields)
+    return out
+
+
+def city_layers_used() -> tuple[str, ...]:
+    """The city's frames the map reads."""
+    grouped = tuple(name for _, names, _ in GROUPS.values() for name in names)
+    return (*BASE_LAYERS_USED, *grouped, *(s.name for s in registry.shown() if s.name not in grouped))
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class MapRequest:
 
     basemap: str = "offline"
     area: AreaFilter = AreaFilter()
-    layers: frozenset[str] = field(default_factory=lambda: frozenset(MISSION_LAYERS))
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(mission_layers()))
     tianditu_key: str | None = None
     as_of: str = ""  # the date the map shows (YYYY-MM-DD), for its notes
 
@@ -110,7 +124,7 @@ def build_battle_map(
     chosen = BASEMAPS[request.basemap]
     shift = chosen.to_display
     area = request.area
-    data = {name: filter_area(city[name], area) for name in CITY_LAYERS_USED}
+    data = {name: filter_area(city[name], area) for name in city_layers_used() if name in city}
     focus = (
         set(area_outline(city, area).get("district_code", []))
         if area.level in ("city", "district")
@@ -146,15 +160,16 @@ def build_battle_map(
         for group in parking.to_feature_groups(data["parking_lots"], data["parking_sections"], shift=shift):
             group.add_to(fmap)
         sections.extend(parking.legend_sections(data["parking_lots"], data["parking_sections"]))
-    if public_toilets.KEY in request.layers:
-        public_toilets.to_feature_group(data["public_toilets"], shift=shift).add_to(fmap)
-        sections.append(public_toilets.legend_section(data["public_toilets"]))
-    if markets.KEY in request.layers:
-        markets.to_feature_group(data["markets"], shift=shift).add_to(fmap)
-        sections.append(markets.legend_section(data["markets"]))
-    if inspection_points.KEY in request.layers:
-        inspection_points.to_feature_group(data["inspection_points"], shift=shift).add_to(fmap)
-        sections.append(inspection_points.legend_section(data["inspection_points"]))
+    for key in mission_layers():
+        if key in GROUPS or key not in request.layers or key not in data:
+            continue
+        module = OWN_MODULES.get(key)
+        if module is not None:
+            module.to_feature_group(data[key], shift=shift).add_to(fmap)
+            sections.append(module.legend_section(data[key]))
+        else:
+            facilities.to_feature_group(key, data[key], shift=shift).add_to(fmap)
+            sections.append(facilities.legend_section(key, data[key]))
 
     title = f"{area_title(city, meta, area)} 创城作战图"
     title_control(title, generated_note(meta, request.as_of)).add_to(fmap)

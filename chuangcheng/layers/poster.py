@@ -26,19 +26,23 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
+from chuangcheng import registry
 from chuangcheng.geo.crs import local_metric_crs
 from chuangcheng.layers.coverage import DISTANCE_CLASSES, UNCOVERED_COLOR, distance_color
 from chuangcheng.layers.style import (
+    CATEGORY_COLORS,
+    DEFAULT_POSTER_MARKER,
     HIERARCHY_STYLE,
-    MARKET_COLORS,
     PARKING_LOT_COLOR,
+    POSTER_MARKERS,
     PROGRESS_BINS,
-    RESULT_COLORS,
     ROAD_STYLE,
-    TOILET_COLORS,
+    SINGLE_COLOR,
     pass_rate_color,
     progress_color,
 )
+
+PARKING_LAYERS = ("parking_lots", "parking_sections")  # drawn together under the 停车 switch
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FILES = (
@@ -188,20 +192,16 @@ def _scale_bar(ax, length_m: float, x0: float, y0: float, height: float, k: floa
     ax.text(x0, y0 - height * 0.8, "0", ha="center", va="top", fontsize=7 * k, zorder=20)
 
 
-def _plot_categories(
-    ax,
-    gdf: gpd.GeoDataFrame,
-    column: str,
-    colors: dict[str, str],
-    label: str,
-    size: float,
-    edge: str | None,
-    zorder: int,
-) -> list:
-    """Points coloured by a category; returns legend handles with the counts."""
+def _plot_shown(ax, gdf: gpd.GeoDataFrame, spec: registry.Layer, k: float, zorder: int) -> list:
+    """A layer the registry shows, as points coloured by its category (or in one colour);
+    returns legend handles with the counts."""
+    show = spec.show
+    palette = CATEGORY_COLORS.get(spec.name, {}) if show.color_field else {}
+    size, edge = POSTER_MARKERS.get(spec.name, DEFAULT_POSTER_MARKER)
+    size *= k
     handles = []
-    for value, color in colors.items():
-        sub = gdf[gdf[column] == value]
+    for value, color in palette.items() if palette else [(None, SINGLE_COLOR)]:
+        sub = gdf if value is None else gdf[gdf[show.color_field] == value]
         if len(sub):
             sub.plot(
                 ax=ax,
@@ -211,6 +211,7 @@ def _plot_categories(
                 linewidth=0.7 if edge else 0,
                 zorder=zorder,
             )
+        label = show.short_title if value is None else show.legend_label.format(title=show.short_title, value=value)
         handles.append(
             Line2D(
                 [],
@@ -220,7 +221,7 @@ def _plot_categories(
                 color=color,
                 markeredgecolor=edge or color,
                 markersize=max(4, size**0.5),
-                label=f"{label.format(value)}（{len(sub)}）",
+                label=f"{label}（{len(sub)}）",
             )
         )
     return handles
@@ -296,8 +297,62 @@ def _extent(area: gpd.GeoDataFrame, box_aspect: float) -> tuple[float, float, fl
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
-# long: one block per layer a poster may draw; becomes a loop over the layer registry (issue 13)
-def _draw_map(  # noqa: C901 — one branch per layer a poster may draw; becomes a loop over the layer registry (issue 13)
+def _draw_basemap(ax, layer, area: gpd.GeoDataFrame) -> list:
+    """District fills, roads by class and the chosen area's outline."""
+    ax.set_facecolor("#e4e0d6")
+    admin = layer("admin_boundaries")
+    admin[admin["level"] == "district"].plot(ax=ax, color="#f8f6f1", edgecolor="#5d4037", linewidth=1.2)
+    handles = [Patch(facecolor="#f8f6f1", edgecolor="#5d4037", label="区界")]
+    roads = layer("roads")
+    for highway, style in ROAD_STYLE.items():
+        sub = roads[roads["highway"] == highway]
+        if len(sub):
+            sub.plot(ax=ax, color=style["color"], linewidth=style["weight"] * 0.35)
+    if len(roads):
+        handles.append(Line2D([], [], color=ROAD_STYLE["primary"]["color"], linewidth=1.5, label="道路"))
+    area.boundary.plot(ax=ax, color="#b71c1c", linewidth=2.2, zorder=14)
+    handles.append(Line2D([], [], color="#b71c1c", linewidth=2.2, label="制图范围"))
+    return handles
+
+
+def _draw_hierarchy(ax, layer, clip: tuple[float, float, float, float], k: float) -> list:
+    """网格, 社区 and 街道 outlines (finest first, so the 街道 lines stay on top) and 街道 names."""
+    handles = []
+    for frame, key, title, width, dashes in (
+        ("grids", "grid", "网格界线", 0.35, (1, 2)),
+        ("communities", "community", "社区界线", 0.7, (4, 2)),
+        ("streets", "street", "街道界线", 1.1, None),
+    ):
+        color = HIERARCHY_STYLE[key]["color"]
+        linestyle = (0, dashes) if dashes else "-"
+        part = layer(frame)
+        if len(part):
+            part.boundary.plot(ax=ax, color=color, linewidth=width * k, linestyle=linestyle)
+            handles.append(Line2D([], [], color=color, linewidth=width * k * 1.5, linestyle=linestyle, label=title))
+    for _, row in layer("streets").iterrows():
+        p = row.geometry.representative_point()
+        if clip[0] < p.x < clip[2] and clip[1] < p.y < clip[3]:
+            ax.text(p.x, p.y, row["street_name"], fontsize=8 * k, ha="center", va="center", color="#1a237e",
+                    fontweight="bold", zorder=15, clip_on=True)  # fmt: skip
+    return handles
+
+
+def _draw_parking(ax, layer) -> list:
+    """Road sections coloured by painting progress and the public car parks."""
+    sections = layer("parking_sections")
+    if len(sections):
+        colors = [progress_color(a, b) for a, b in zip(sections["painted_bays"], sections["planned_bays"])]
+        sections.plot(ax=ax, color=colors, linewidth=2.0, zorder=8)
+    handles = [Line2D([], [], color=c, linewidth=2.5, label=f"施划进度 {label}") for _, c, label in PROGRESS_BINS]
+    lots = layer("parking_lots")
+    if len(lots):
+        lots.plot(ax=ax, color=PARKING_LOT_COLOR, markersize=14, marker="s", zorder=9)
+    handles.append(Line2D([], [], marker="s", linestyle="", color=PARKING_LOT_COLOR, markersize=5,
+                          label=f"公共停车场（{len(lots)}）"))  # fmt: skip
+    return handles
+
+
+def _draw_map(
     ax,
     city: dict[str, gpd.GeoDataFrame],
     spec: PosterSpec,
@@ -312,86 +367,19 @@ def _draw_map(  # noqa: C901 — one branch per layer a poster may draw; becomes
     def layer(name):
         return city[name].to_crs(crs).cx[clip[0] : clip[2], clip[1] : clip[3]]
 
-    ax.set_facecolor("#e4e0d6")
-    admin = layer("admin_boundaries")
-    admin[admin["level"] == "district"].plot(ax=ax, color="#f8f6f1", edgecolor="#5d4037", linewidth=1.2)
-    handles = [Patch(facecolor="#f8f6f1", edgecolor="#5d4037", label="区界")]
-    roads = layer("roads")
-    for highway, style in ROAD_STYLE.items():
-        sub = roads[roads["highway"] == highway]
-        if len(sub):
-            sub.plot(ax=ax, color=style["color"], linewidth=style["weight"] * 0.35)
-    if len(roads):
-        handles.append(Line2D([], [], color=ROAD_STYLE["primary"]["color"], linewidth=1.5, label="道路"))
-    area.boundary.plot(ax=ax, color="#b71c1c", linewidth=2.2, zorder=14)
-    handles.append(Line2D([], [], color="#b71c1c", linewidth=2.2, label="制图范围"))
+    handles = _draw_basemap(ax, layer, area)
     if "grids" in spec.layers:
-        for frame, key, title, width, dashes in (
-            ("grids", "grid", "网格界线", 0.35, (1, 2)),
-            ("communities", "community", "社区界线", 0.7, (4, 2)),
-            ("streets", "street", "街道界线", 1.1, None),
-        ):
-            color = HIERARCHY_STYLE[key]["color"]
-            part = layer(frame)
-            if len(part):
-                part.boundary.plot(ax=ax, color=color, linewidth=width * k, linestyle=(0, dashes) if dashes else "-")
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        color=color,
-                        linewidth=width * k * 1.5,
-                        linestyle=(0, dashes) if dashes else "-",
-                        label=title,
-                    )
-                )
-        streets = layer("streets")
-        for _, row in streets.iterrows():
-            p = row.geometry.representative_point()
-            if clip[0] < p.x < clip[2] and clip[1] < p.y < clip[3]:
-                ax.text(
-                    p.x,
-                    p.y,
-                    row["street_name"],
-                    fontsize=8 * k,
-                    ha="center",
-                    va="center",
-                    color="#1a237e",
-                    fontweight="bold",
-                    zorder=15,
-                    clip_on=True,
-                )
+        handles += _draw_hierarchy(ax, layer, clip, k)
     if spec.coverage is not None:
-        return handles + _draw_coverage(ax, spec.coverage, crs, clip, k)
-    if "parking" in spec.layers:
-        sections = layer("parking_sections")
-        colors = [progress_color(a, b) for a, b in zip(sections["painted_bays"], sections["planned_bays"])]
-        if len(sections):
-            sections.plot(ax=ax, color=colors, linewidth=2.0, zorder=8)
-        handles += [Line2D([], [], color=c, linewidth=2.5, label=f"施划进度 {label}") for _, c, label in PROGRESS_BINS]
-        lots = layer("parking_lots")
-        if len(lots):
-            lots.plot(ax=ax, color=PARKING_LOT_COLOR, markersize=14, marker="s", zorder=9)
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="s",
-                linestyle="",
-                color=PARKING_LOT_COLOR,
-                markersize=5,
-                label=f"公共停车场（{len(lots)}）",
-            )
-        )
-    # (layer, category column, colours, legend label, marker size, edge colour, z-order)
-    categorical = (
-        ("public_toilets", "kind", TOILET_COLORS, "{}", 5, None, 9),
-        ("markets", "upgrade_status", MARKET_COLORS, "农贸市场 {}", 40, "black", 10),
-        ("inspection_points", "latest_result", RESULT_COLORS, "测评点位 {}", 22, "white", 11),
-    )
-    for name, column, colors, label, size, edge, z in categorical:
-        if name in spec.layers:
-            handles += _plot_categories(ax, layer(name), column, colors, label, size * k, edge, z)
+        handles += _draw_coverage(ax, spec.coverage, crs, clip, k)
+    else:
+        if "parking" in spec.layers:
+            handles += _draw_parking(ax, layer)
+        # Every other layer the registry shows, in its drawing order (the 停车 layers are drawn above).
+        for z, shown in enumerate(registry.shown(), start=9):
+            wanted = shown.name in spec.layers and shown.show.poster and shown.name not in PARKING_LAYERS
+            if wanted and shown.name in city:
+                handles += _plot_shown(ax, layer(shown.name), shown, k, z)
     ax.set_xlim(clip[0], clip[2])
     ax.set_ylim(clip[1], clip[3])
     ax.set_aspect("equal")

@@ -131,6 +131,22 @@ def map_css() -> Element:
 
 # Records whose category is empty or unknown (e.g. imported without a type): counted, in grey.
 UNCLASSIFIED_COLOR = "#9e9e9e"
+# A shown layer's colours by the values of its ``color_field`` (registry.Show), keyed by the
+# layer's name; a layer without an entry draws in SINGLE_COLOR.
+CATEGORY_COLORS: dict[str, dict[str, str]] = {
+    "public_toilets": TOILET_COLORS,
+    "markets": MARKET_COLORS,
+    "inspection_points": RESULT_COLORS,
+    "parking_lots": {},
+}
+SINGLE_COLOR = "#455a64"
+# Point sizes on posters (matplotlib marker area in pt², at A4) and edge colour, by layer.
+POSTER_MARKERS: dict[str, tuple[float, str | None]] = {
+    "public_toilets": (5, None),
+    "markets": (40, "black"),
+    "inspection_points": (22, "white"),
+}
+DEFAULT_POSTER_MARKER = (14, "white")
 
 
 def pass_rate_color(rate: float) -> str:

@@ -11,9 +11,15 @@ from streamlit_folium import st_folium
 from chuangcheng.geo import kpi
 from chuangcheng.geo.areas import LEVEL_TITLES, AreaFilter, filter_area
 from chuangcheng.geo.lookup import grid_at, nearest_feature
-from chuangcheng.layers import inspection_points, markets, public_toilets
 from chuangcheng.layers.assets import missing_vendor_files
-from chuangcheng.layers.battle_map import MISSION_LAYERS, MapRequest, area_title, build_battle_map, generated_note
+from chuangcheng.layers.battle_map import (
+    MapRequest,
+    area_title,
+    build_battle_map,
+    click_layers,
+    generated_note,
+    mission_layers,
+)
 from chuangcheng.layers.tiles import BASEMAPS, display_to_wgs84
 from chuangcheng.ui import figures
 from chuangcheng.ui.controls import area_control, date_control
@@ -22,16 +28,6 @@ from chuangcheng.ui.figures import BATTLE_MAP_FIGURES
 from chuangcheng.ui.settings import tianditu_key
 from chuangcheng.ui.widgets import PAGE_CSS, header_html, md_text, ranking_html, tiles_html
 
-CLICK_LAYERS = {
-    "inspection_points": ("测评点位", inspection_points.POPUP_FIELDS),
-    "markets": ("农贸市场", markets.POPUP_FIELDS),
-    "public_toilets": ("公厕", public_toilets.POPUP_FIELDS),
-    "parking_lots": ("公共停车场", {"lot_name": "名称", "kind": "类型", "capacity": "泊位数", "fee": "收费"}),
-    "parking_sections": (
-        "施划停车路段",
-        {"road_name": "路段", "planned_bays": "规划泊位", "painted_bays": "已施划泊位"},
-    ),
-}
 CLICK_TOLERANCE_M = 60.0
 
 
@@ -41,9 +37,9 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
     st.sidebar.header("图层")
     layers = st.sidebar.multiselect(
         "显示的图层",
-        list(MISSION_LAYERS),
-        default=list(MISSION_LAYERS),
-        format_func=MISSION_LAYERS.get,
+        list(mission_layers()),
+        default=list(mission_layers()),
+        format_func=mission_layers().get,
         key="layers",
         placeholder="选择图层",
     )
@@ -79,11 +75,14 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
         f"（{grid['grid_code']}）"
     )
     st.markdown(f"**点击位置**（WGS84）：{lon:.6f}, {lat:.6f} — {md_text(where)}")
-    hit = nearest_feature(lon, lat, {name: data[name] for name in CLICK_LAYERS}, max_distance_m=CLICK_TOLERANCE_M)
+    clickable = click_layers()
+    hit = nearest_feature(
+        lon, lat, {name: data[name] for name in clickable if name in data}, max_distance_m=CLICK_TOLERANCE_M
+    )
     if hit is None:
         return
     layer, row, distance_m = hit
-    title, fields = CLICK_LAYERS[layer]
+    title, fields = clickable[layer]
     table = pd.DataFrame(
         {"字段": list(fields.values()), "值": [("—" if pd.isna(row.get(f)) else str(row.get(f))) for f in fields]}
     )

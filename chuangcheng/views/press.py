@@ -10,7 +10,7 @@ import streamlit as st
 from chuangcheng.geo import kpi
 from chuangcheng.geo.areas import AreaFilter, filter_area
 from chuangcheng.geo.lifecircle import FACILITY_TYPES, CoverageRequest, analyse
-from chuangcheng.layers.battle_map import MISSION_LAYERS, area_outline, area_title
+from chuangcheng.layers.battle_map import area_outline, area_title, mission_layers
 from chuangcheng.layers.poster import (
     CoverageLayer,
     FontMissingError,
@@ -131,7 +131,8 @@ def _poster(
 def _subtitle(theme: str, layers: list[str]) -> str:
     if theme != "mission":
         return f"居民小区到最近{FACILITY_TYPES[theme].title_zh}的步行距离与覆盖情况"
-    return "、".join(MISSION_LAYERS[k] for k in MISSION_LAYERS if k in layers) + "分布"
+    shown = mission_layers()
+    return "、".join(shown[k] for k in shown if k in layers) + "分布"
 
 
 # long: the page's form, poster and charts in reading order
@@ -161,9 +162,9 @@ def render() -> None:
         left, right = st.columns(2)
         layers = left.multiselect(
             "图层（作战图）",
-            list(MISSION_LAYERS),
-            default=list(MISSION_LAYERS),
-            format_func=MISSION_LAYERS.get,
+            list(mission_layers()),
+            default=list(mission_layers()),
+            format_func=mission_layers().get,
             key="press_layers",
             placeholder="选择图层",
             disabled=theme != "mission",

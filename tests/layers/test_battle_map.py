@@ -8,7 +8,7 @@ import pytest
 
 from chuangcheng.geo.areas import AreaFilter
 from chuangcheng.geo.coords import wgs84_to_gcj02
-from chuangcheng.layers.battle_map import MISSION_LAYERS, MapRequest, build_battle_map, focus_bounds
+from chuangcheng.layers.battle_map import MapRequest, build_battle_map, focus_bounds, mission_layers
 from chuangcheng.layers.tiles import BasemapConfigError
 from tests.layers.helpers import geojson_children
 
@@ -49,7 +49,7 @@ def test_layers_can_be_switched_off(demo_city):
     frames, meta = demo_city.frames, demo_city.meta
     fmap = build_battle_map(frames, meta, MapRequest(layers=frozenset({"markets"})))
     assert set(_groups(fmap)) == {"底图：行政区划与道路", "农贸市场"}
-    assert set(MISSION_LAYERS) == {"grids", "parking", "public_toilets", "markets", "inspection_points"}
+    assert list(mission_layers()) == ["grids", "parking", "public_toilets", "markets", "inspection_points"]
 
 
 def test_street_filter_limits_features_and_zooms_in(demo_city):

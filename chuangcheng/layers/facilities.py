@@ -1,0 +1,88 @@
+"""Any point layer the registry shows (``registry.Show``) and no module of its own draws: a
+circle per feature coloured by its category (``layers/style.CATEGORY_COLORS``), popups and
+tooltips labelled from the registry, a legend counted over what is drawn.
+
+A new facility layer (e.g. 公交站) is a registry entry plus its colours; this module draws it
+on the 作战挂图, and the click details and posters read the same declaration. Geometry EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from chuangcheng import registry
+from chuangcheng.geo.kpi import UNCLASSIFIED, count_by
+from chuangcheng.layers.controls import LegendItem, LegendSection
+from chuangcheng.layers.geojson import DisplayShift, geojson_group
+from chuangcheng.layers.style import CATEGORY_COLORS, SINGLE_COLOR, UNCLASSIFIED_COLOR
+
+RADIUS_PX = 7
+HIERARCHY_POPUP = ("street_name", "community_name")
+
+
+def labels(layer: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """{field: Chinese title} for the given fields of a layer."""
+    return {f: registry.field_title(layer, f) for f in fields}
+
+
+def popup_fields(layer: str) -> dict[str, str]:
+    """What a click on a feature of the layer shows: its declared popup fields, then where it lies."""
+    show = registry.layer(layer).show
+    extra = tuple(f for f in HIERARCHY_POPUP if f not in show.popup)
+    return labels(layer, show.popup + extra)
+
+
+def colors(layer: str) -> dict[str, str]:
+    return CATEGORY_COLORS.get(layer, {})
+
+
+def color_of(layer: str, value) -> str:
+    palette = colors(layer)
+    if not palette:
+        return SINGLE_COLOR
+    return palette.get(value, UNCLASSIFIED_COLOR)
+
+
+def to_feature_group(
+    layer: str, frame: gpd.GeoDataFrame, *, shift: DisplayShift | None = None, show: bool = True
+) -> folium.FeatureGroup:
+    spec = registry.layer(layer)
+    field = spec.show.color_field
+
+    def style(feature: dict) -> dict:
+        value = feature["properties"].get(field) if field else None
+        return {
+            "fillColor": color_of(layer, value),
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fill": True,
+            "fillOpacity": 0.9,
+            "radius": RADIUS_PX,
+        }
+
+    tooltip = spec.show.tooltip or tuple(f for f in (spec.name_field, field) if f)
+    return geojson_group(
+        frame,
+        name=spec.show.short_title,
+        popup_fields=popup_fields(layer),
+        tooltip_fields=labels(layer, tooltip),
+        style=style,
+        marker=folium.CircleMarker(),
+        shift=shift,
+        show=show,
+        extra_fields=(field,) if field else (),
+    )
+
+
+def legend_section(layer: str, frame: gpd.GeoDataFrame) -> LegendSection:
+    """One line per category (with its count), the unclassified only when there are any."""
+    spec = registry.layer(layer)
+    palette = colors(layer)
+    if not palette or spec.show.color_field is None:
+        return LegendSection(spec.show.short_title, (LegendItem(f"全部（{len(frame)}）", SINGLE_COLOR),))
+    counts = count_by(frame, spec.show.color_field, tuple(palette))
+    items = [LegendItem(f"{value}（{counts[value]}）", color) for value, color in palette.items()]
+    if counts[UNCLASSIFIED]:
+        items.append(LegendItem(f"{UNCLASSIFIED}（{counts[UNCLASSIFIED]}）", UNCLASSIFIED_COLOR))
+    return LegendSection(spec.show.short_title, tuple(items))
