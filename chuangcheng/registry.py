@@ -44,8 +44,8 @@ class Show:
     tooltip: tuple[str, ...] = ()
     order: int = 50  # drawing order among the switchable layers, bottom (low) to top
     legend_label: str = "{title} {value}"  # a category's line in a poster's legend
-    poster: bool = True
-    wall: bool = True
+    poster: bool = True  # drawn on posters when its switch is chosen
+    wall: bool = True  # on the wall's overview views (a theme view adds its own layers)
 
 
 @dataclass(frozen=True)
@@ -300,7 +300,7 @@ LAYERS: tuple[Layer, ...] = (
             "公共停车场",
             popup=("lot_name", "kind", "capacity", "fee"),
             order=20,
-            wall=False,
+            wall=False,  # on the wall's 停车 view only
         ),
     ),
     Layer(

@@ -1,6 +1,8 @@
 """A layer is declared once: registering a throwaway 公交站 layer (one registry entry plus its
 colours) makes it a store table, an import target, a switch and legend on the 作战挂图 with
-click details, and a legend entry on the poster — with no other code changed."""
+click details, a legend entry on the poster and a layer of the wall's overview — with no other code changed."""
+
+import json
 
 import geopandas as gpd
 import pandas as pd
@@ -103,3 +105,15 @@ def test_the_poster_draws_it_in_its_legend(bus_stops, demo_city):
     )
     texts = [t.get_text() for t in _texts_outside_the_map(fig)]
     assert "公交站 有（2）" in texts and "公交站 无（1）" in texts
+
+
+def test_the_wall_shows_it_on_its_overview(bus_stops, demo_city):
+    from chuangcheng.geo.wallscreen import WallView
+    from tests.layers.test_wall_map import _build, _views
+
+    frames = {**demo_city.frames, "bus_stops": _stops()}
+    fmap, carousel = _build(frames, [WallView("city", "全市")], {})
+    (view,) = _views(carousel)
+    assert view["layers"][-3:] == ["bus_stops", "markets", "inspection_points"]
+    assert "有（2）" in json.dumps(view, ensure_ascii=False)  # its legend, counted
+    assert in_script(fmap.get_root().render(), "华严寺")

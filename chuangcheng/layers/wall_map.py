@@ -24,10 +24,11 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from chuangcheng import registry
 from chuangcheng.geo.areas import filter_area
 from chuangcheng.geo.lifecircle import CoverageResult
 from chuangcheng.geo.wallscreen import WallView
-from chuangcheng.layers import basemap, inspection_points, markets, parking, public_toilets
+from chuangcheng.layers import basemap, facilities, inspection_points, markets, parking, public_toilets
 from chuangcheng.layers.assets import assert_offline, new_map
 from chuangcheng.layers.controls import LegendItem, LegendSection, NameLabels, compact_legend_html
 from chuangcheng.layers.coverage import DISTANCE_CLASSES, SHARE_BINS, UNCOVERED_COLOR, areas_group, compounds_group
@@ -84,7 +85,10 @@ html, body {{ height: 100%; margin: 0; overflow: hidden; background: #050d16; co
 
 MASK_STYLE = {"stroke": False, "fill": True, "fillColor": "#000000", "fillOpacity": 0.6}
 OUTLINE_STYLE = {"color": "#ffd54f", "weight": 5, "fill": False}
-THEME_FACILITY = {"toilet_coverage": "toilets", "market_coverage": "markets"}
+THEME_FACILITY = {"toilet_coverage": "public_toilets", "market_coverage": "markets"}
+# Drawn by the 停车 module as a pair; every other shown layer by its own module or layers/facilities.
+PARKING_LAYERS = ("parking_lots", "parking_sections")
+OWN_MODULES = {m.KEY: m for m in (inspection_points, public_toilets, markets)}
 
 
 @dataclass(frozen=True)
@@ -260,14 +264,18 @@ def _coverage_legend(result: CoverageResult, facility: LegendSection) -> list[Le
 
 def _legend(city, view: WallView, layers: list[str], coverage: dict[str, CoverageResult]) -> list[LegendSection]:
     """The legend of what the view shows, counted over the view's area."""
-    data = {
-        name: filter_area(city[name], view.area)
-        for name in ("inspection_points", "public_toilets", "markets", "parking_lots", "parking_sections")
-    }
+    data = {spec.name: filter_area(city[spec.name], view.area) for spec in registry.shown() if spec.name in city}
+
+    def own_or_generic(name):
+        module = OWN_MODULES.get(name)
+        return lambda: [module.legend_section(data[name]) if module else facilities.legend_section(name, data[name])]
+
     sections = {
-        "points": ("inspection_points", lambda: [inspection_points.legend_section(data["inspection_points"])]),
-        "markets": ("markets", lambda: [markets.legend_section(data["markets"])]),
-        "toilets": ("public_toilets", lambda: [public_toilets.legend_section(data["public_toilets"])]),
+        spec.name: (spec.name, own_or_generic(spec.name))
+        for spec in registry.shown()
+        if spec.name in data and spec.name not in PARKING_LAYERS
+    }
+    sections |= {
         "parking_sections": (
             "parking_sections",
             lambda: (
@@ -296,12 +304,12 @@ def _legend(city, view: WallView, layers: list[str], coverage: dict[str, Coverag
 def _layers(view: WallView) -> list[str]:
     labels = f"street_labels_{view.district_code}" if view.district_code else "district_labels"
     if view.theme == "inspection_points":
-        return ["streets", labels, "points"]
+        return ["streets", labels, "inspection_points"]
     if view.theme == "parking":
         return ["streets", labels, "parking_sections", "parking_lots"]
     if view.theme in THEME_FACILITY:
         return [f"{view.theme}_areas", "streets", labels, f"{view.theme}_compounds", THEME_FACILITY[view.theme]]
-    return ["streets", labels, "parking_sections", "toilets", "markets", "points"]
+    return ["streets", labels, *(spec.name for spec in registry.shown() if spec.show.wall)]
 
 
 def _groups(city, coverage: dict[str, CoverageResult]) -> dict[str, folium.FeatureGroup]:
@@ -328,9 +336,13 @@ def _groups(city, coverage: dict[str, CoverageResult]) -> dict[str, folium.Featu
             group
         )
         groups[key] = group
-    groups["points"] = inspection_points.to_feature_group(city["inspection_points"])
-    groups["toilets"] = public_toilets.to_feature_group(city["public_toilets"])
-    groups["markets"] = markets.to_feature_group(city["markets"])
+    for spec in registry.shown():
+        if spec.name in city and spec.name not in PARKING_LAYERS:
+            module = OWN_MODULES.get(spec.name)
+            frame = city[spec.name]
+            groups[spec.name] = (
+                module.to_feature_group(frame) if module else facilities.to_feature_group(spec.name, frame)
+            )
     groups["parking_sections"], groups["parking_lots"] = parking.to_feature_groups(
         city["parking_lots"], city["parking_sections"]
     )

@@ -55,7 +55,7 @@ def test_every_configured_view_and_offline(demo_city, coverage):
     assert "window.ccCarousel" in page and "示范数据（程序生成）" in page
     # coverage views draw the 街道 shares and the compounds; the city view draws no coverage
     cov = shown[[v.theme for v in views].index("toilet_coverage")]
-    assert {"toilet_coverage_areas", "toilet_coverage_compounds", "toilets"} <= set(cov["layers"])
+    assert {"toilet_coverage_areas", "toilet_coverage_compounds", "public_toilets"} <= set(cov["layers"])
     assert not any("coverage" in layer for layer in shown[0]["layers"])
 
 
