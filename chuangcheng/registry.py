@@ -15,6 +15,7 @@ This module imports nothing of the project, so every package may read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 KINDS = ("text", "int", "float", "bool", "date")
@@ -63,6 +64,8 @@ class Layer:
     id_prefix: str = ""  # for records imported without an id
     located: bool = True  # gets 区/街道/社区/网格 from where it lies (geo.cityview)
     show: Show | None = None  # on the maps as a layer of its own (None: not, or drawn with others)
+    standard_key: str | None = None  # a facility residents walk to: its service radius in data/standards.csv
+    osm_tag: tuple[str, str] | None = None  # the OSM key and value its features carry (e.g. amenity=toilets)
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -280,53 +283,6 @@ LAYERS: tuple[Layer, ...] = (
         ),
     ),
     Layer(
-        "parking_lots",
-        "公共停车场",
-        "point",
-        "lot_id",
-        "lot_name",
-        (
-            _id("lot_id", "停车场编号"),
-            _name("lot_name", "停车场名称"),
-            ADDRESS,
-            UNIT,
-            Field("kind", "类型", synonyms=("类型", "停车场类型", "kind", "type")),
-            Field("capacity", "泊位数", "int", synonyms=("泊位数", "车位数", "泊位", "车位", "capacity", "spaces")),
-            Field("fee", "收费", synonyms=("收费", "是否收费", "fee")),
-        ),
-        "mission",
-        id_prefix="TCC",
-        show=Show(
-            "公共停车场",
-            popup=("lot_name", "kind", "capacity", "fee"),
-            order=20,
-            wall=False,  # on the wall's 停车 view only
-        ),
-    ),
-    Layer(
-        "parking_sections",
-        "施划停车路段",
-        "line",
-        "section_id",
-        "road_name",
-        (
-            _id("section_id", "路段编号"),
-            Field(
-                "road_name",
-                "路段名称",
-                required=True,
-                synonyms=("路段名称", "路段", "道路名称", "路名", "名称", "name", "road"),
-            ),
-            UNIT,
-            Field("planned_bays", "规划泊位", "int", synonyms=("规划泊位", "规划泊位数", "计划泊位", "planned")),
-        ),
-        "mission",
-        id_prefix="LD",
-        show=Show(
-            "施划停车路段", popup=("road_name", "planned_bays", "painted_bays"), order=20, poster=False, wall=False
-        ),
-    ),
-    Layer(
         "public_toilets",
         "公共厕所",
         "point",
@@ -345,6 +301,8 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="GC",
+        standard_key="toilet_radius_m",
+        osm_tag=("amenity", "toilets"),
         show=Show(
             "公厕",
             color_field="kind",
@@ -380,12 +338,63 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="NM",
+        standard_key="market_radius_m",
+        osm_tag=("amenity", "marketplace"),
         show=Show(
             "农贸市场",
             color_field="upgrade_status",
             popup=("market_name", "market_type", "stalls", "area_m2", "upgrade_status", "operator"),
             tooltip=("market_name", "upgrade_status", "stalls"),
             order=40,
+        ),
+    ),
+    Layer(
+        "parking_lots",
+        "公共停车场",
+        "point",
+        "lot_id",
+        "lot_name",
+        (
+            _id("lot_id", "停车场编号"),
+            _name("lot_name", "停车场名称"),
+            ADDRESS,
+            UNIT,
+            Field("kind", "类型", synonyms=("类型", "停车场类型", "kind", "type")),
+            Field("capacity", "泊位数", "int", synonyms=("泊位数", "车位数", "泊位", "车位", "capacity", "spaces")),
+            Field("fee", "收费", synonyms=("收费", "是否收费", "fee")),
+        ),
+        "mission",
+        id_prefix="TCC",
+        standard_key="parking_radius_other_m",
+        osm_tag=("amenity", "parking"),
+        show=Show(
+            "公共停车场",
+            popup=("lot_name", "kind", "capacity", "fee"),
+            order=20,
+            wall=False,  # on the wall's 停车 view only
+        ),
+    ),
+    Layer(
+        "parking_sections",
+        "施划停车路段",
+        "line",
+        "section_id",
+        "road_name",
+        (
+            _id("section_id", "路段编号"),
+            Field(
+                "road_name",
+                "路段名称",
+                required=True,
+                synonyms=("路段名称", "路段", "道路名称", "路名", "名称", "name", "road"),
+            ),
+            UNIT,
+            Field("planned_bays", "规划泊位", "int", synonyms=("规划泊位", "规划泊位数", "计划泊位", "planned")),
+        ),
+        "mission",
+        id_prefix="LD",
+        show=Show(
+            "施划停车路段", popup=("road_name", "planned_bays", "painted_bays"), order=20, poster=False, wall=False
         ),
     ),
 )
@@ -438,6 +447,29 @@ def _reindex(layers: tuple[Layer, ...]) -> None:
     _BY_NAME.update((layer.name, layer) for layer in layers)
     LAYER_NAMES = tuple(layer.name for layer in layers)
     IMPORTABLE = tuple(layer.name for layer in layers if layer.importable)
+
+
+class LayerView(Mapping):
+    """{layer name: ``read(layer)``} over the registered layers ``keep`` selects, in the
+    registry's order, read on each use: a layer registered later is in it at once."""
+
+    def __init__(self, read: Callable[[Layer], object], keep: Callable[[Layer], bool] = lambda _: True):
+        self._read, self._keep = read, keep
+
+    def _names(self) -> list[str]:
+        return [spec.name for spec in LAYERS if self._keep(spec)]
+
+    def __getitem__(self, name: str):
+        spec = _BY_NAME.get(name)
+        if spec is None or not self._keep(spec):
+            raise KeyError(name)
+        return self._read(spec)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
 
 
 def shown() -> tuple[Layer, ...]:

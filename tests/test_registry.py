@@ -117,3 +117,26 @@ def test_the_wall_shows_it_on_its_overview(bus_stops, demo_city):
     assert view["layers"][-3:] == ["bus_stops", "markets", "inspection_points"]
     assert "有（2）" in json.dumps(view, ensure_ascii=False)  # its legend, counted
     assert in_script(fmap.get_root().render(), "华严寺")
+
+
+def test_walking_coverage_and_the_osm_reader_take_it(monkeypatch, demo_city):
+    from chuangcheng.geo.lifecircle import FACILITY_TYPES, CoverageRequest, analyse
+    from chuangcheng.geo.network import build_network
+    from chuangcheng.geo.osm import FACILITY_TAGS
+    from chuangcheng.geo.standards import load_standards
+
+    stops = registry.Layer(**{**BUS_STOPS.__dict__, "standard_key": "life_circle_5min_m",
+                              "osm_tag": ("highway", "bus_stop")})  # fmt: skip
+    registry.register(stops)
+    try:
+        assert FACILITY_TYPES["bus_stops"].title_zh == "公交站" and FACILITY_TAGS["bus_stops"] == (
+            "highway",
+            "bus_stop",
+        )
+        frames = {**demo_city.frames, "bus_stops": _stops()}
+        network = build_network(frames["walk_nodes"], frames["walk_edges"])
+        result = analyse(frames, network, load_standards(override_path=None), CoverageRequest("bus_stops", "standard"))
+        assert result.cutoff_m == 300 and len(result.facilities) == 3
+    finally:
+        registry.unregister("bus_stops")
+    assert "bus_stops" not in FACILITY_TYPES

@@ -8,6 +8,7 @@ area figure is a sum over its compounds, every threshold carries its source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from chuangcheng import registry
 from chuangcheng.geo.coverage import (
     METHOD_TITLES,
     NETWORK,
@@ -40,11 +42,14 @@ class FacilityType:
     standard_key: str  # the facility's own service-radius threshold
 
 
-FACILITY_TYPES: dict[str, FacilityType] = {
-    "public_toilets": FacilityType("public_toilets", "公厕", "toilet_id", "toilet_name", "toilet_radius_m"),
-    "markets": FacilityType("markets", "农贸市场", "market_id", "market_name", "market_radius_m"),
-    "parking_lots": FacilityType("parking_lots", "公共停车场", "lot_id", "lot_name", "parking_radius_other_m"),
-}
+# The facilities residents walk to: every registry layer with a service-radius standard.
+FACILITY_TYPES: Mapping[str, FacilityType] = registry.LayerView(
+    lambda spec: FacilityType(
+        spec.name, spec.show.short_title if spec.show else spec.title_zh, spec.id_field, spec.name_field,
+        spec.standard_key,
+    ),
+    lambda spec: spec.standard_key is not None,
+)  # fmt: skip
 # Walking bands: the life-circle tiers of GB 50180-2018, plus each facility's own standard.
 BANDS: dict[str, tuple[str, str | None]] = {
     "5min": ("5分钟生活圈", "life_circle_5min_m"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from chuangcheng import registry
 from chuangcheng.geo.crs import local_metric_crs
 from chuangcheng.geo.errors import CityDataError
 from chuangcheng.geo.network import WalkNetwork, network_from_lines
@@ -47,11 +49,10 @@ WALKABLE_HIGHWAYS = frozenset(
         "road",
     }
 )
-FACILITY_TAGS = {
-    "public_toilets": ("amenity", "toilets"),
-    "markets": ("amenity", "marketplace"),
-    "parking_lots": ("amenity", "parking"),
-}
+# The OSM tag of every registry layer that declares one (amenity=toilets, marketplace, parking).
+FACILITY_TAGS: Mapping[str, tuple[str, str]] = registry.LayerView(
+    lambda spec: spec.osm_tag, lambda spec: spec.osm_tag is not None
+)
 RESIDENTIAL_BUILDINGS = frozenset(
     {"residential", "apartments", "house", "detached", "terrace", "semidetached_house", "dormitory", "bungalow"}
 )

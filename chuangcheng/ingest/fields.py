@@ -34,28 +34,10 @@ def _fields(spec: registry.Layer) -> tuple[Field, ...]:
     return spec.fields + coords + RECORD_FIELDS.get(spec.name, ())
 
 
-class _ByImportableLayer(Mapping):
-    """{layer: what ``read`` says of it} over the registry's importable layers, read on each use
-    (a layer registered later is importable at once)."""
-
-    def __init__(self, read):
-        self._read = read
-
-    def __getitem__(self, name: str):
-        if name not in registry.IMPORTABLE:
-            raise KeyError(name)
-        return self._read(registry.layer(name))
-
-    def __iter__(self):
-        return iter(registry.IMPORTABLE)
-
-    def __len__(self) -> int:
-        return len(registry.IMPORTABLE)
-
-
-LAYER_FIELDS: Mapping[str, tuple[Field, ...]] = _ByImportableLayer(_fields)
-LAYER_GEOMETRY: Mapping[str, str] = _ByImportableLayer(lambda spec: spec.geometry)
-LAYER_TITLES: Mapping[str, str] = _ByImportableLayer(lambda spec: spec.title_zh)
+# Read from the registry on each use (a layer registered later is importable at once).
+LAYER_FIELDS: Mapping[str, tuple[Field, ...]] = registry.LayerView(_fields, lambda spec: spec.importable)
+LAYER_GEOMETRY: Mapping[str, str] = registry.LayerView(lambda spec: spec.geometry, lambda spec: spec.importable)
+LAYER_TITLES: Mapping[str, str] = registry.LayerView(lambda spec: spec.title_zh, lambda spec: spec.importable)
 
 
 def normalise_header(text: object) -> str:

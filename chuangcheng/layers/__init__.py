@@ -1,5 +1,6 @@
 """Map layers: each module turns one kind of city data into one switchable folium layer.
 
-No Streamlit here. Modules are listed in the order they are drawn (bottom to top) in
-``layers.battle_map.LAYER_MODULES``.
+No Streamlit here. Which layers there are, their order and how they show is declared once in
+``chuangcheng.registry`` (``Show``); ``battle_map.mission_layers()`` lists the switches in
+drawing order, and a layer without a module of its own is drawn by ``facilities``.
 """
