@@ -474,7 +474,8 @@ class LayerView(Mapping):
 
 def shown() -> tuple[Layer, ...]:
     """The layers with a map presence of their own, in drawing order (bottom to top)."""
-    return tuple(sorted((layer for layer in LAYERS if layer.show is not None), key=lambda layer: layer.show.order))
+    with_show = [(layer.show.order, i, layer) for i, layer in enumerate(LAYERS) if layer.show is not None]
+    return tuple(layer for _, _, layer in sorted(with_show))
 
 
 class UnknownLayerError(KeyError):

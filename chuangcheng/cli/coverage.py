@@ -35,7 +35,7 @@ from chuangcheng.geo.coverage import METHOD_TITLES, NETWORK
 from chuangcheng.geo.crs import local_metric_crs
 from chuangcheng.geo.errors import CityDataError
 from chuangcheng.geo.lifecircle import AREA_LEVELS, BANDS, FACILITY_TYPES, CoverageRequest, analyse, suggest_sites
-from chuangcheng.geo.network import build_network
+from chuangcheng.geo.network import WalkNetwork, build_network
 from chuangcheng.geo.standards import load_standards, threshold
 from chuangcheng.ingest.export import to_csv_bytes
 
@@ -68,7 +68,7 @@ def analysis_squares(residents: gpd.GeoDataFrame, size_m: float = ANALYSIS_SQUAR
     ).to_crs("EPSG:4326")
 
 
-def osm_city(args, standards) -> tuple[dict, object]:
+def osm_city(args, standards) -> tuple[dict, WalkNetwork]:
     """City frames shaped like the project's layers, from an OSM extract (+ optional files)."""
     network = osm.read_walk_network(args.pbf)
     ftype = FACILITY_TYPES[args.facility]

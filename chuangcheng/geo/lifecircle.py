@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -33,23 +34,36 @@ from chuangcheng.geo.siting import choose_sites
 from chuangcheng.geo.standards import Threshold, threshold
 
 
+class Totals(TypedDict):
+    """A coverage result counted: residents and compounds, and the covered share (0–1, NaN
+    when there are no residents)."""
+
+    population: int
+    covered_population: int
+    uncovered_population: int
+    compounds: int
+    uncovered_compounds: int
+    covered_share: float
+
+
 @dataclass(frozen=True)
 class FacilityType:
     layer: str
     title_zh: str
     id_col: str
-    name_col: str
+    name_col: str | None
     standard_key: str  # the facility's own service-radius threshold
+
+
+def _facility_type(spec: registry.Layer) -> FacilityType:
+    title = spec.show.short_title if spec.show else spec.title_zh
+    return FacilityType(spec.name, title, spec.id_field, spec.name_field, spec.standard_key or "")
 
 
 # The facilities residents walk to: every registry layer with a service-radius standard.
 FACILITY_TYPES: Mapping[str, FacilityType] = registry.LayerView(
-    lambda spec: FacilityType(
-        spec.name, spec.show.short_title if spec.show else spec.title_zh, spec.id_field, spec.name_field,
-        spec.standard_key,
-    ),
-    lambda spec: spec.standard_key is not None,
-)  # fmt: skip
+    _facility_type, lambda spec: spec.standard_key is not None
+)
 # Walking bands: the life-circle tiers of GB 50180-2018, plus each facility's own standard.
 BANDS: dict[str, tuple[str, str | None]] = {
     "5min": ("5分钟生活圈", "life_circle_5min_m"),
@@ -87,7 +101,10 @@ def resolve_threshold(standards: pd.DataFrame, request: CoverageRequest) -> Thre
         return threshold(standards, FACILITY_TYPES[request.facility].standard_key)
     if request.band not in BANDS:
         raise CityDataError(f"未知步行圈 “{request.band}”，可选：{', '.join(BANDS)}。")
-    return threshold(standards, BANDS[request.band][1])
+    key = BANDS[request.band][1]
+    if key is None:  # "standard" and "custom" are answered above
+        raise CityDataError(f"步行圈 “{request.band}” 没有对应的阈值。")
+    return threshold(standards, key)
 
 
 def points_xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
@@ -113,7 +130,7 @@ class CoverageResult:
     def method_title(self) -> str:
         return METHOD_TITLES[self.request.method]
 
-    def totals(self) -> dict[str, float]:
+    def totals(self) -> Totals:
         pop = self.compounds["population"]
         covered = self.compounds["covered"]
         total = int(pop.sum())
@@ -187,8 +204,8 @@ class SiteSuggestion:
     sites: gpd.GeoDataFrame  # rank, gain_population, cumulative shares, geometry (EPSG:4326)
     before_share: float
     after_share: float
-    before_population: int
-    after_population: int
+    before_population: float
+    after_population: float
 
 
 def suggest_sites(

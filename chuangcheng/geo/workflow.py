@@ -156,11 +156,14 @@ def apply(
     """The case after the move and the audit event; the caller stores both in one transaction."""
     move = check(case, actor, action, note=note, unit=unit, deadline=deadline)
     target = move.target if move.target is not None else case.parked_from
+    if target is None:
+        raise WorkflowError(f"案件 {case.id} 没有挂账前的状态，无法恢复；请联系系统管理员。")
     changes: dict = {"state": target, "version": case.version + 1}
     extra: dict = {}
     if action == "dispatch":
         if deadline is not None and deadline <= at:
             raise WorkflowError("整改期限必须晚于派遣时间。")
+        assert deadline is not None  # check() refuses a dispatch without one
         changes.update(unit=unit or case.unit, deadline=deadline, dispatched_at=at)
         extra = {"unit": changes["unit"], "deadline": deadline.isoformat()}
     elif action == "verify_pass":

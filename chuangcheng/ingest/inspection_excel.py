@@ -85,7 +85,7 @@ def import_inspections(  # noqa: C901 — each branch is one reason a row is ref
     if raw.empty:
         return out
     header_at, cols = _header(raw)
-    groups: dict[tuple[str, datetime], list[tuple[int, dict]]] = {}
+    groups: dict[tuple[str, datetime | None], list[tuple[int, dict | None]]] = {}
     bad_rows: dict[int, str] = {}
     for i in range(header_at + 1, len(raw)):
         row_no = i + 1
@@ -121,8 +121,7 @@ def import_inspections(  # noqa: C901 — each branch is one reason a row is ref
         if problems:
             bad_rows[row_no] = "；".join(problems)
             out.rejected.append({"file": shown, "row": row_no, "reason": bad_rows[row_no]})
-            key = (point_id, values.get("inspected_at"))
-            groups.setdefault(key, []).append((row_no, None))
+            groups.setdefault((point_id, values.get("inspected_at")), []).append((row_no, None))
             continue
         groups.setdefault((point_id, values["inspected_at"]), []).append((row_no, values))
 
@@ -140,6 +139,7 @@ def import_inspections(  # noqa: C901 — each branch is one reason a row is ref
                     }
                 )
             continue
+        assert when is not None  # a row without its time is refused above, so its group is broken
         items = [inspections.ItemResult(v["item_code"], v["passed"], v["note"], v["open_case"]) for _, v in good]
         try:
             with writing(engine) as conn:

@@ -90,3 +90,6 @@ def test_notes_deadlines_and_parking():
     assert parked.state == PARKED and event.note == "等待拆迁"
     resumed, _ = apply(parked, INSP, "resume", at=T0, note="拆迁完成")
     assert resumed.state == IN_PROGRESS and resumed.parked_from is None
+    # a parked case that lost where it was parked from cannot be resumed into no state at all
+    with pytest.raises(WorkflowError, match="没有挂账前的状态"):
+        apply(Case(id=2, state=PARKED, unit="城管局"), INSP, "resume", at=T0, note="恢复")
