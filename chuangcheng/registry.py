@@ -74,6 +74,13 @@ class Layer:
         raise KeyError(f"图层 “{self.name}” 没有字段 “{name}”。")
 
     @property
+    def on_map(self) -> Show:
+        """How the layer shows (for the layers ``shown()`` lists; others raise)."""
+        if self.show is None:
+            raise KeyError(f"图层 “{self.name}” 不单独显示在地图上。")
+        return self.show
+
+    @property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

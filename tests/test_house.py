@@ -59,7 +59,7 @@ def test_the_length_check_sees_a_long_function(tmp_path):
 
 
 def test_the_type_checker_passes():
-    """mypy over the package as configured in pyproject.toml (store, layers, views and demo are
+    """mypy over the package as configured in pyproject.toml (views and demo are
     not yet held to it; see the overrides there)."""
     mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
     if mypy is None:

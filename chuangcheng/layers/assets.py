@@ -40,6 +40,13 @@ def missing_vendor_files(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     return [rel for rel in REQUIRED_VENDOR_FILES if not (vendor_dir / rel).is_file()]
 
 
+def page_of(fmap: folium.Map) -> branca.element.Figure:
+    """The HTML page a map is drawn in (its header and body take our CSS and elements)."""
+    root = fmap.get_root()
+    assert isinstance(root, branca.element.Figure)
+    return root
+
+
 def new_map(**options) -> folium.Map:
     """A folium map with no tiles, a canvas renderer and only local Leaflet assets.
 

@@ -14,7 +14,7 @@ import geopandas as gpd
 from chuangcheng import registry
 from chuangcheng.geo.areas import AreaFilter, filter_area
 from chuangcheng.layers import basemap, facilities, grids, inspection_points, markets, parking, public_toilets
-from chuangcheng.layers.assets import assert_offline, new_map
+from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import FitArea, MetricScale, legend_control, title_control
 from chuangcheng.layers.export import ExportControl, NorthArrow
 from chuangcheng.layers.style import map_css
@@ -37,7 +37,7 @@ def mission_layers() -> dict[str, str]:
     and 停车 groups and every layer the registry shows on its own."""
     grouped = {name for _, names, _ in GROUPS.values() for name in names}
     entries = [(order, key, title) for key, (title, _, order) in GROUPS.items()]
-    entries += [(s.show.order, s.name, s.show.short_title) for s in registry.shown() if s.name not in grouped]
+    entries += [(s.on_map.order, s.name, s.on_map.short_title) for s in registry.shown() if s.name not in grouped]
     return {key: title for _, key, title in sorted(entries)}
 
 
@@ -47,7 +47,7 @@ def click_layers() -> dict[str, tuple[str, dict[str, str]]]:
     for spec in registry.shown():
         module = OWN_MODULES.get(spec.name)
         fields = module.POPUP_FIELDS if module is not None else facilities.popup_fields(spec.name)
-        out[spec.name] = (spec.show.short_title, fields)
+        out[spec.name] = (spec.on_map.short_title, fields)
     return out
 
 
@@ -132,7 +132,7 @@ def build_battle_map(
     )
 
     fmap = new_map(min_zoom=9, max_zoom=18)
-    fmap.get_root().header.add_child(map_css())
+    page_of(fmap).header.add_child(map_css())
     add_tiles(fmap, request.basemap, tianditu_key=request.tianditu_key)
     basemap.to_feature_group(
         city["admin_boundaries"],

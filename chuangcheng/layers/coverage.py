@@ -11,7 +11,7 @@ import numpy as np
 
 from chuangcheng.geo.lifecircle import AREA_LEVELS
 from chuangcheng.layers import basemap
-from chuangcheng.layers.assets import assert_offline, new_map
+from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.battle_map import LEGEND_WIDTH_PX, generated_note
 from chuangcheng.layers.controls import (
     FitArea,
@@ -268,7 +268,7 @@ def build_coverage_map(
     """The coverage map: basemap, area shares, service area, compounds, facilities, sites."""
     level_title, code_col, area_name_col = AREA_LEVELS[level]
     fmap = new_map(min_zoom=9, max_zoom=18)
-    fmap.get_root().header.add_child(map_css())
+    page_of(fmap).header.add_child(map_css())
     basemap.to_feature_group(
         city["admin_boundaries"], city["roads"], focus_adcodes=set(city["districts"]["district_code"])
     ).add_to(fmap)

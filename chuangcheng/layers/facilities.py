@@ -28,7 +28,7 @@ def labels(layer: str, fields: tuple[str, ...]) -> dict[str, str]:
 
 def popup_fields(layer: str) -> dict[str, str]:
     """What a click on a feature of the layer shows: its declared popup fields, then where it lies."""
-    show = registry.layer(layer).show
+    show = registry.layer(layer).on_map
     extra = tuple(f for f in HIERARCHY_POPUP if f not in show.popup)
     return labels(layer, show.popup + extra)
 
@@ -48,7 +48,7 @@ def to_feature_group(
     layer: str, frame: gpd.GeoDataFrame, *, shift: DisplayShift | None = None, show: bool = True
 ) -> folium.FeatureGroup:
     spec = registry.layer(layer)
-    field = spec.show.color_field
+    field = spec.on_map.color_field
 
     def style(feature: dict) -> dict:
         value = feature["properties"].get(field) if field else None
@@ -61,10 +61,10 @@ def to_feature_group(
             "radius": RADIUS_PX,
         }
 
-    tooltip = spec.show.tooltip or tuple(f for f in (spec.name_field, field) if f)
+    tooltip = spec.on_map.tooltip or tuple(f for f in (spec.name_field, field) if f)
     return geojson_group(
         frame,
-        name=spec.show.short_title,
+        name=spec.on_map.short_title,
         popup_fields=popup_fields(layer),
         tooltip_fields=labels(layer, tooltip),
         style=style,
@@ -79,10 +79,10 @@ def legend_section(layer: str, frame: gpd.GeoDataFrame) -> LegendSection:
     """One line per category (with its count), the unclassified only when there are any."""
     spec = registry.layer(layer)
     palette = colors(layer)
-    if not palette or spec.show.color_field is None:
-        return LegendSection(spec.show.short_title, (LegendItem(f"全部（{len(frame)}）", SINGLE_COLOR),))
-    counts = count_by(frame, spec.show.color_field, tuple(palette))
+    if not palette or spec.on_map.color_field is None:
+        return LegendSection(spec.on_map.short_title, (LegendItem(f"全部（{len(frame)}）", SINGLE_COLOR),))
+    counts = count_by(frame, spec.on_map.color_field, tuple(palette))
     items = [LegendItem(f"{value}（{counts[value]}）", color) for value, color in palette.items()]
     if counts[UNCLASSIFIED]:
         items.append(LegendItem(f"{UNCLASSIFIED}（{counts[UNCLASSIFIED]}）", UNCLASSIFIED_COLOR))
-    return LegendSection(spec.show.short_title, tuple(items))
+    return LegendSection(spec.on_map.short_title, tuple(items))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -94,7 +94,7 @@ def geojson_group(
     group = folium.FeatureGroup(name=name, show=show)
     if not data["features"]:
         return group
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if interactive:
         kwargs["tooltip"] = folium.GeoJsonTooltip(
             fields=list(tooltip_fields), aliases=[html.escape(a) for a in tooltip_fields.values()], sticky=True

@@ -16,11 +16,13 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager, rcParams
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -195,7 +197,7 @@ def _scale_bar(ax, length_m: float, x0: float, y0: float, height: float, k: floa
 def _plot_shown(ax, gdf: gpd.GeoDataFrame, spec: registry.Layer, k: float, zorder: int) -> list:
     """A layer the registry shows, as points coloured by its category (or in one colour);
     returns legend handles with the counts."""
-    show = spec.show
+    show = spec.on_map
     palette = CATEGORY_COLORS.get(spec.name, {}) if show.color_field else {}
     size, edge = POSTER_MARKERS.get(spec.name, DEFAULT_POSTER_MARKER)
     size *= k
@@ -302,7 +304,7 @@ def _draw_basemap(ax, layer, area: gpd.GeoDataFrame) -> list:
     ax.set_facecolor("#e4e0d6")
     admin = layer("admin_boundaries")
     admin[admin["level"] == "district"].plot(ax=ax, color="#f8f6f1", edgecolor="#5d4037", linewidth=1.2)
-    handles = [Patch(facecolor="#f8f6f1", edgecolor="#5d4037", label="区界")]
+    handles: list[Artist] = [Patch(facecolor="#f8f6f1", edgecolor="#5d4037", label="区界")]
     roads = layer("roads")
     for highway, style in ROAD_STYLE.items():
         sub = roads[roads["highway"] == highway]
@@ -324,7 +326,7 @@ def _draw_hierarchy(ax, layer, clip: tuple[float, float, float, float], k: float
         ("streets", "street", "街道界线", 1.1, None),
     ):
         color = HIERARCHY_STYLE[key]["color"]
-        linestyle = (0, dashes) if dashes else "-"
+        linestyle: Any = (0, dashes) if dashes else "-"
         part = layer(frame)
         if len(part):
             part.boundary.plot(ax=ax, color=color, linewidth=width * k, linestyle=linestyle)
@@ -377,7 +379,7 @@ def _draw_map(
             handles += _draw_parking(ax, layer)
         # Every other layer the registry shows, in its drawing order (the 停车 layers are drawn above).
         for z, shown in enumerate(registry.shown(), start=9):
-            wanted = shown.name in spec.layers and shown.show.poster and shown.name not in PARKING_LAYERS
+            wanted = shown.name in spec.layers and shown.on_map.poster and shown.name not in PARKING_LAYERS
             if wanted and shown.name in city:
                 handles += _plot_shown(ax, layer(shown.name), shown, k, z)
     ax.set_xlim(clip[0], clip[2])
@@ -401,7 +403,7 @@ def _draw_coverage(ax, cov: CoverageLayer, crs, clip, k: float) -> list:
         facilities.plot(ax=ax, color="#263238", markersize=18 * k, edgecolor="white", linewidth=0.6, zorder=11)
     third = cov.cutoff_m / 3
     bounds = (f"≤ {third:.0f} 米", f"{third:.0f}–{2 * third:.0f} 米", f"{2 * third:.0f}–{cov.cutoff_m:.0f} 米")
-    handles = [
+    handles: list[Artist] = [
         Patch(facecolor=c, edgecolor="#333333", label=f"小区步行 {b}") for b, (_, c) in zip(bounds, DISTANCE_CLASSES)
     ]
     handles.append(Patch(facecolor=UNCOVERED_COLOR, edgecolor="#333333", label=f"超过 {cov.cutoff_m:.0f} 米（未覆盖）"))

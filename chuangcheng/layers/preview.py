@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 
 from chuangcheng.layers import basemap
-from chuangcheng.layers.assets import assert_offline, new_map
+from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import MetricScale, title_control
 from chuangcheng.layers.geojson import geojson_group
 from chuangcheng.layers.style import map_css
@@ -16,7 +16,7 @@ def build_preview_map(
     city: dict[str, gpd.GeoDataFrame], meta: dict[str, str], records: gpd.GeoDataFrame, *, title: str
 ) -> folium.Map:
     fmap = new_map(min_zoom=8, max_zoom=18)
-    fmap.get_root().header.add_child(map_css())
+    page_of(fmap).header.add_child(map_css())
     basemap.to_feature_group(
         city["admin_boundaries"], city["roads"], focus_adcodes=set(city["districts"]["district_code"])
     ).add_to(fmap)

@@ -6,6 +6,8 @@ sizes are chosen to be readable on a wall screen from 5 m.
 
 from __future__ import annotations
 
+from typing import Any
+
 from branca.element import Element
 
 RESULT_COLORS = {"达标": "#1a9850", "不达标": "#d73027", "未测评": "#8c8c8c"}
@@ -28,13 +30,13 @@ PROGRESS_BINS = (
     (1.0, "#91cf60", "70%–99%"),
     (float("inf"), "#1a9850", "已完成 100%"),
 )
-HIERARCHY_STYLE = {
+HIERARCHY_STYLE: dict[str, dict[str, Any]] = {
     "street": {"color": "#283593", "weight": 3.5, "dashArray": None},
     "community": {"color": "#3f51b5", "weight": 1.8, "dashArray": "6 4"},
     "grid": {"color": "#7986cb", "weight": 0.9, "dashArray": "2 3"},
 }
 BASEMAP_BACKGROUND = "#e4e0d6"
-ROAD_STYLE = {
+ROAD_STYLE: dict[str, dict[str, Any]] = {
     "primary": {"color": "#b8ad98", "weight": 3.5},
     "secondary": {"color": "#c9c0ad", "weight": 2.4},
     "residential": {"color": "#d6cfc0", "weight": 1.2},
@@ -51,7 +53,7 @@ WALL_ADMIN_STYLE = {
     "other": {"color": "#34485e", "weight": 1.2, "fill": True, "fillColor": "#0b1826", "fillOpacity": 1.0},
 }
 WALL_STREET_STYLE = {"color": "#7986cb", "weight": 2.2, "fill": False}
-WALL_ROAD_STYLE = {
+WALL_ROAD_STYLE: dict[str, dict[str, Any]] = {
     "primary": {"color": "#4d6785", "weight": 3.2},
     "secondary": {"color": "#3d5570", "weight": 2.2},
     "residential": {"color": "#2b4058", "weight": 1.1},

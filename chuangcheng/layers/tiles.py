@@ -103,9 +103,9 @@ def add_tiles(fmap: folium.Map, basemap_key: str, *, tianditu_key: str | None = 
                 tiles=_GAODE_URL, attr="高德地图", name=basemap.title, subdomains="1234", max_zoom=18, control=False
             )
         )
-    for layer in tiles:
-        layer.add_to(fmap)
-    fmap.cc_tile_layers = tiles
+    for tile in tiles:
+        tile.add_to(fmap)
+    setattr(fmap, "cc_tile_layers", tiles)  # folium.Map has no field for it
     return basemap
 
 

@@ -29,7 +29,7 @@ from chuangcheng.geo.areas import filter_area
 from chuangcheng.geo.lifecircle import CoverageResult
 from chuangcheng.geo.wallscreen import WallView
 from chuangcheng.layers import basemap, facilities, inspection_points, markets, parking, public_toilets
-from chuangcheng.layers.assets import assert_offline, new_map
+from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import LegendItem, LegendSection, NameLabels, compact_legend_html
 from chuangcheng.layers.coverage import DISTANCE_CLASSES, SHARE_BINS, UNCOVERED_COLOR, areas_group, compounds_group
 from chuangcheng.layers.geojson import geojson_group
@@ -309,7 +309,7 @@ def _layers(view: WallView) -> list[str]:
         return ["streets", labels, "parking_sections", "parking_lots"]
     if view.theme in THEME_FACILITY:
         return [f"{view.theme}_areas", "streets", labels, f"{view.theme}_compounds", THEME_FACILITY[view.theme]]
-    return ["streets", labels, *(spec.name for spec in registry.shown() if spec.show.wall)]
+    return ["streets", labels, *(spec.name for spec in registry.shown() if spec.on_map.wall)]
 
 
 def _groups(city, coverage: dict[str, CoverageResult]) -> dict[str, folium.FeatureGroup]:
@@ -366,7 +366,7 @@ def build_wall_map(
 ) -> folium.Map:
     """The whole wall page; ``coverage`` holds the toilet/market coverage results by theme key."""
     fmap = new_map(min_zoom=8, max_zoom=18, zoom_control=False)
-    root = fmap.get_root()
+    root = page_of(fmap)
     root.header.add_child(map_css())
     root.header.add_child(Element(WALL_CSS + f"<style>{panel_css}</style>"))
     badge_html = f'<span class="cc-badge">{html.escape(badge)}</span>' if badge else ""

@@ -416,7 +416,7 @@ def sign_in(
                 {"u": username, "a": address, "t": now},
             )
             audit.record(conn, actor=username or "（空）", action="sign_in_failed", address=address, at=stamp)
-    if not ok:
+    if not ok or row is None:
         raise auth.AuthError("用户名或密码不正确。")
     why = ""
     if row["must_change"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -169,7 +170,8 @@ def read_audit(
     read is the 审计管理员's only; without one it is the program's own (tests, command line)."""
     if actor is not None:
         require(actor, "audit.read")
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if since is not None:
         clauses.append("at >= :since")
         params["since"] = since
@@ -199,7 +201,8 @@ def read_ledger_moves(
 ) -> pd.DataFrame:
     """The problem ledger's workflow moves (its ``events`` table), for the 审计管理员."""
     require(actor, "audit.read")
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     for name, op, value in (("since", ">=", since), ("until", "<", until)):
         if value is not None:
             clauses.append(f"at {op} :{name}")

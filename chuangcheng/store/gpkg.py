@@ -141,7 +141,7 @@ CORE_DDL = (
 
 def core_statements() -> list[tuple[str, dict]]:
     """Statements (with parameters) that make an empty SQLite file a GeoPackage."""
-    out = [(s, {}) for s in CORE_DDL]
+    out: list[tuple[str, dict]] = [(s, {}) for s in CORE_DDL]
     out.append(
         (
             "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES "

@@ -40,7 +40,8 @@ def _painting_corrections(
             f"{source_name}：有 {int(no_id.sum())} 个路段填写了已施划泊位但没有路段编号，"
             "无法登记施划记录；请补上路段编号后重新导入，本次没有写入。"
         )
-    totals = dict(conn.execute(sa.text("SELECT section_id, SUM(bays) FROM paint_records GROUP BY section_id")).all())
+    sums = conn.execute(sa.text("SELECT section_id, SUM(bays) FROM paint_records GROUP BY section_id")).all()
+    totals = {section: bays for section, bays in sums}
     rows = []
     for section_id, painted, planned, row in zip(
         wanted["section_id"], wanted["painted_bays"], wanted["planned_bays"], wanted.get("source_row", wanted.index)

@@ -10,6 +10,7 @@ read from these records (``geo.cityview``), never stored on the point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -90,7 +91,7 @@ def insert_inspection(
     notes: str = "",
     source: str = "",
     area: dict | None = None,
-    photo_files: list[tuple[str, bytes]] = (),
+    photo_files: Sequence[tuple[str, bytes]] = (),
     inspector: str | None = None,
     now: datetime | None = None,
 ) -> SavedInspection:
@@ -139,7 +140,7 @@ def insert_inspection(
                 "src": source,
                 "now": now,
             },
-        ).scalar()
+        ).scalar_one()
     )
     case_ids = []
     for item in items:

@@ -14,6 +14,7 @@ All geometry is EPSG:4326 longitude/latitude.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,7 +87,7 @@ def _select_sql(spec: registry.Layer, postgres: bool, version: int | None) -> st
     return f"{current} WHERE valid_from <= :v UNION ALL {history} WHERE valid_from <= :v AND valid_to > :v ORDER BY fid"
 
 
-def _to_frame(spec: registry.Layer, rows: list, columns: list[str], postgres: bool) -> gpd.GeoDataFrame:
+def _to_frame(spec: registry.Layer, rows: Sequence, columns: list[str], postgres: bool) -> gpd.GeoDataFrame:
     # Column-wise: pandas inspects every Row object when handed rows, which costs more than the read.
     values = list(zip(*rows)) if rows else [()] * len(columns)
     data = dict(zip(columns, values))
@@ -153,7 +154,7 @@ def versions(engine: sa.Engine, layer: str) -> list[VersionInfo]:
             ),
             {"l": layer},
         ).all()
-    return [VersionInfo(*row[:3], _dt(row[3]), row[4], _dt(row[5]), *row[6:]) for row in rows]
+    return [VersionInfo(row[0], row[1], row[2], _dt(row[3]), row[4], _dt(row[5]), *row[6:]) for row in rows]
 
 
 def version_at(history: list[VersionInfo], when: datetime) -> int:
@@ -257,7 +258,7 @@ def _retire(conn: sa.Connection, spec: registry.Layer, fids: list[int] | None, v
     moved = 0
     for start in range(0, len(fids), _CHUNK):
         chunk = fids[start : start + _CHUNK]
-        where = sa.bindparam("ids", expanding=True)
+        where: sa.BindParameter = sa.bindparam("ids", expanding=True)
         conn.execute(sa.text(move + " WHERE fid IN :ids").bindparams(where), {"v": version, "ids": chunk})
         moved += conn.execute(
             sa.text(f"DELETE FROM {current} WHERE fid IN :ids").bindparams(where), {"ids": chunk}

@@ -88,7 +88,7 @@ def insert_case(
             "insp": inspection_id,
             "item": item_code,
         },
-    ).scalar()
+    ).scalar_one()
     _write_event(conn, int(new_id), "report", "", REPORTED, actor.username, at, "", {}, address)
     return int(new_id)
 
@@ -193,6 +193,7 @@ def move(
         raise _stale(case_id, expected_version, case.version)
     new, event = apply(case, actor, action, at=at, note=note, unit=unit, deadline=deadline)
     if action == "dispatch":
+        assert new.unit is not None  # the workflow refuses a dispatch without a unit
         _check_unit(conn, new.unit)
     fixed = 1 if action == "report_fix" else 0
     result = conn.execute(

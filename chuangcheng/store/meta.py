@@ -12,8 +12,8 @@ def read_meta(engine_or_conn) -> dict[str, str]:
     query = sa.text("SELECT key, value FROM meta")
     if isinstance(engine_or_conn, sa.Engine):
         with engine_or_conn.connect() as conn:
-            return dict(conn.execute(query).all())
-    return dict(engine_or_conn.execute(query).all())
+            return {k: v for k, v in conn.execute(query).all()}
+    return {k: v for k, v in engine_or_conn.execute(query).all()}
 
 
 def write_meta(engine: sa.Engine, values: dict[str, str]) -> None:

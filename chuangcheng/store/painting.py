@@ -55,7 +55,7 @@ def insert_painting(
     painted = int(
         conn.execute(
             sa.text("SELECT COALESCE(SUM(bays), 0) FROM paint_records WHERE section_id = :s"), {"s": section_id}
-        ).scalar()
+        ).scalar_one()
     )
     planned = row["planned_bays"]
     after = painted + int(bays)
@@ -79,7 +79,7 @@ def insert_painting(
                 "src": source,
                 "now": now,
             },
-        ).scalar()
+        ).scalar_one()
     )
     return new_id
 

@@ -63,7 +63,7 @@ def create_layer_statements(spec: registry.Layer, postgres: bool) -> list[tuple[
             # COMMENT takes no bound parameters; the text is the registry's own title.
             (f"COMMENT ON TABLE \"{current}\" IS '{_sql_literal(spec.title_zh)}（当前版本，WGS84 经纬度）'", {}),
         ]
-    stmts = [
+    stmts: list[tuple[str, dict]] = [
         (
             f'CREATE TABLE "{current}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom {_geometry_type(spec)}, '
             f"{cols}, valid_from INTEGER NOT NULL)",
