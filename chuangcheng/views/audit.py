@@ -116,7 +116,7 @@ def render() -> None:
     since, until = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
     who = mid.text_input("操作人（用户名，留空为全部）", key="aud_who", max_chars=64).strip() or None
     titles = {ALL: ALL, **audit.ACTION_TITLES}
-    action = right.selectbox("操作", list(titles), format_func=titles.get, key="aud_action")
+    action = right.selectbox("操作", list(titles), format_func=titles.__getitem__, key="aud_action")
     tabs = st.tabs(["审计日志", "台账流转记录", "保留与清理"])
     with tabs[0]:
         found = audit.read_audit(

@@ -39,7 +39,7 @@ def _sidebar(city, key_configured: bool) -> tuple[AreaFilter, str, frozenset[str
         "显示的图层",
         list(mission_layers()),
         default=list(mission_layers()),
-        format_func=mission_layers().get,
+        format_func=mission_layers().__getitem__,
         key="layers",
         placeholder="选择图层",
     )

@@ -110,7 +110,7 @@ def _plan(engine, report) -> store_layers.Plan:
 # long: the import steps top to bottom as the page shows them; to split by step (issue 13)
 def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import steps top to bottom as the page shows them; to split by step (issue 13)
     city = state.frames
-    layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.get, key="imp_layer")
+    layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.__getitem__, key="imp_layer")
     folder = import_folder()
     from_server = False
     if folder is not None and actor is not None and allowed(actor.role, "layer.import_server_file"):
@@ -141,7 +141,7 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
             key=f"imp_upload_{st.session_state.get('imp_round', 0)}",
             help=UPLOAD_HELP,
         )
-    system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.get, key="imp_system")
+    system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.__getitem__, key="imp_system")
     if (chosen if from_server else upload) is None:
         st.info("请选择文件。")
         return

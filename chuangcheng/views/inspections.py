@@ -54,7 +54,9 @@ def _record_tab(engine, actor, city) -> None:
         pid: f"{pid} {name}（{ptype}）"
         for pid, name, ptype in zip(points["point_id"], points["point_name"], points["point_type"])
     }
-    point_id = st.selectbox("测评点位（可输入名称或编号搜索）", list(labels), format_func=labels.get, key="insp_point")
+    point_id = st.selectbox(
+        "测评点位（可输入名称或编号搜索）", list(labels), format_func=labels.__getitem__, key="insp_point"
+    )
     point = points[points["point_id"] == point_id].iloc[0]
     st.markdown(
         f"**{md_text(point['point_name'])}** · {md_text(point['point_type'])} · 责任单位 "
@@ -213,7 +215,7 @@ def _painting_tab(engine, actor, city) -> None:
         )
     }
     with st.form("paint_form", clear_on_submit=True):
-        section_id = st.selectbox("施划路段", list(labels), format_func=labels.get, key="paint_section")
+        section_id = st.selectbox("施划路段", list(labels), format_func=labels.__getitem__, key="paint_section")
         left, right = st.columns(2)
         day = left.date_input(
             "施划日期", value=date.today(), max_value=date.today(), key="paint_day", format="YYYY-MM-DD"

@@ -164,7 +164,7 @@ def render() -> None:
             "图层（作战图）",
             list(mission_layers()),
             default=list(mission_layers()),
-            format_func=mission_layers().get,
+            format_func=mission_layers().__getitem__,
             key="press_layers",
             placeholder="选择图层",
             disabled=theme != "mission",
