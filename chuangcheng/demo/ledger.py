@@ -9,6 +9,7 @@ share one published password; they exist only in a store the demo built.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,12 +158,12 @@ def run_workflows(
             at = at + timedelta(hours=gap_h)
             if at >= end:
                 break
-            actor = unit_actors[case.unit] if case.state in ("已派遣", "整改中") else INSPECTOR_ACTOR
+            actor = unit_actors[case.unit or ""] if case.state in ("已派遣", "整改中") else INSPECTOR_ACTOR
             options = allowed_actions(case, actor)
             if not options:
                 break
             action = _next_action(options, rng)
-            kwargs = {"note": "生成的处置说明"} if MOVES[action].needs_note else {}
+            kwargs: dict[str, Any] = {"note": "生成的处置说明"} if MOVES[action].needs_note else {}
             if action == "dispatch":
                 kwargs.update(
                     unit=unit,

@@ -91,8 +91,8 @@ def generate_network(
     minx, miny, maxx, maxy = area_m.bounds
     i_range = np.arange(int(np.floor((minx - cx) / BASE_SPACING_M)) - 1, int(np.ceil((maxx - cx) / BASE_SPACING_M)) + 2)
     j_range = np.arange(int(np.floor((miny - cy) / BASE_SPACING_M)) - 1, int(np.ceil((maxy - cy) / BASE_SPACING_M)) + 2)
-    ii, jj = np.meshgrid(i_range, j_range)
-    ii, jj = ii.ravel(), jj.ravel()
+    grid_i, grid_j = np.meshgrid(i_range, j_range)
+    ii, jj = grid_i.ravel(), grid_j.ravel()
     dx, dy = ii * BASE_SPACING_M, jj * BASE_SPACING_M
     k = np.min(
         np.stack([stride_at(cx + dx - s.x_m, cy + dy - s.y_m, s.rings, s.old_city_half_m) for s in seats]), axis=0

@@ -80,7 +80,7 @@ def allocate_total(weights: np.ndarray, total: int, caps: np.ndarray | None = No
 # long: the demo's compound generation in one pass (generated data, fixed by seed)
 def generate_compounds(
     district: shapely.Geometry,
-    centre: tuple[float, float],
+    centre: Town | tuple[float, float],
     *,
     n_old_renovating: int,
     rng: np.random.Generator,
@@ -95,10 +95,10 @@ def generate_compounds(
     y = gy.ravel() + rng.uniform(-12, 12, gy.size)
     d = _dist(x, y, centre)
     urban_p = np.clip(1.15 * intensity(d), 0, 0.93)
-    village_p = np.where(d > 8000, village_p, 0.0)
+    village_share = np.where(d > 8000, village_p, 0.0)
     draw = rng.random(x.size)
     is_urban = draw < urban_p
-    is_village = ~is_urban & (draw < urban_p + village_p)
+    is_village = ~is_urban & (draw < urban_p + village_share)
     keep = is_urban | is_village
     x, y, d, is_village = x[keep], y[keep], d[keep], is_village[keep]
 

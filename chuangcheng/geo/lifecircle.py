@@ -51,13 +51,14 @@ class FacilityType:
     layer: str
     title_zh: str
     id_col: str
-    name_col: str | None
+    name_col: str
     standard_key: str  # the facility's own service-radius threshold
 
 
 def _facility_type(spec: registry.Layer) -> FacilityType:
     title = spec.show.short_title if spec.show else spec.title_zh
-    return FacilityType(spec.name, title, spec.id_field, spec.name_field, spec.standard_key or "")
+    name = spec.name_field or spec.id_field  # a facility without names is labelled by its id
+    return FacilityType(spec.name, title, spec.id_field, name, spec.standard_key or "")
 
 
 # The facilities residents walk to: every registry layer with a service-radius standard.

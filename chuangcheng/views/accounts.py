@@ -43,6 +43,11 @@ def _attempt(done: str, change) -> None:
     st.rerun()
 
 
+def _change_settings(engine, actor, changed, values) -> None:
+    for spec in changed:
+        settings.change_setting(engine, actor, spec.name, values[spec.name], address=client_address())
+
+
 def _users_table(users) -> None:
     shown = users.copy()
     for flag in ("disabled", "must_change"):
@@ -176,10 +181,7 @@ def _settings_tab(engine, actor) -> None:
             changed = [spec for spec in settings.SETTINGS if values[spec.name] != current[spec.name]]
             _attempt(
                 f"已保存：{'、'.join(spec.title_zh for spec in changed)}。" if changed else "没有改动。",
-                lambda: [
-                    settings.change_setting(engine, actor, spec.name, values[spec.name], address=client_address())
-                    for spec in changed
-                ],
+                lambda: _change_settings(engine, actor, changed, values),
             )
 
 

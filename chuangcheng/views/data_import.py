@@ -142,14 +142,15 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
             help=UPLOAD_HELP,
         )
     system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.__getitem__, key="imp_system")
-    if (chosen if from_server else upload) is None:
+    source = chosen if from_server else upload
+    if source is None:
         st.info("请选择文件。")
         return
     try:
-        if from_server:
-            path, display = resolve(folder, chosen, actor), chosen
+        if isinstance(source, str):  # a file in the server's import folder
+            path, display = resolve(folder, source, actor), source
         else:
-            path, display = saved_upload(upload), upload.name
+            path, display = saved_upload(source), source.name
         headers = _parsed(("headers", str(path), layer), lambda: sandbox.file_headers(path, layer, display))
         remembered = load_mapping(_mappings_path(), layer, headers)
         guessed = remembered or guess_mapping(headers, layer)
@@ -220,7 +221,7 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
         key="imp_preview",
         returned_objects=[],
     )
-    spec = registry.layer(layer)
+    declared = registry.layer(layer)
     try:
         plan = _plan(engine, report)
     except (StoreError, CityDataError) as exc:
@@ -228,7 +229,7 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
         return
     st.markdown(
         f"当前为第 **{plan.base_version}** 版。确认后写入第 **{plan.base_version + 1}** 版："
-        f"新增 {plan.added:,}，更新 {plan.updated:,}（按{spec.field(plan.key).title_zh}匹配），"
+        f"新增 {plan.added:,}，更新 {plan.updated:,}（按{declared.field(plan.key).title_zh}匹配），"
         f"保留 {plan.kept:,} 条。"
     )
     if actor is None or not allowed(actor.role, "layer.import"):
@@ -276,8 +277,10 @@ def _versions_section(engine, actor) -> None:
             on_click=_do_restore,
             args=(engine, actor, layer, head),
         )
-    fmt = right.selectbox("导出格式", list(FORMATS), format_func=FORMATS.get, key="exp_fmt")
-    system = right.selectbox("导出坐标系", list(EXPORT_SYSTEMS), format_func=EXPORT_SYSTEMS.get, key="exp_sys")
+    fmt = str(right.selectbox("导出格式", list(FORMATS), format_func=FORMATS.__getitem__, key="exp_fmt"))
+    system = str(
+        right.selectbox("导出坐标系", list(EXPORT_SYSTEMS), format_func=EXPORT_SYSTEMS.__getitem__, key="exp_sys")
+    )
     suffix = {"gpkg": "gpkg", "geojson": "geojson", "shp": "zip", "kml": "kml", "xlsx": "xlsx"}[fmt]
     if right.button("生成导出文件", key="exp_make"):
         data = store_layers.read_layer(engine, layer).drop(columns=["source"], errors="ignore")

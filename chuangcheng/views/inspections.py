@@ -284,8 +284,8 @@ def render() -> None:
         ("导入测评表", "inspection.import", lambda: _import_tab(engine, actor, city)),
         ("施划登记", "painting.record", lambda: _painting_tab(engine, actor, city)),
     ]
-    sections = [(name, draw) for name, action, draw in sections if action is None or allowed(actor.role, action)]
-    for tab, (_, draw) in zip(st.tabs([name for name, _ in sections]), sections):
+    offered = [(name, draw) for name, action, draw in sections if action is None or allowed(actor.role, action)]
+    for tab, (_, draw) in zip(st.tabs([name for name, _ in offered]), offered):
         with tab:
             draw()
     live_refresh()

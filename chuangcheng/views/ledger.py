@@ -23,7 +23,7 @@ from chuangcheng.geo.workflow import MOVES, STATES, WorkflowError, allowed_actio
 from chuangcheng.ingest import sandbox
 from chuangcheng.ingest.ledger_excel import export_ledger
 from chuangcheng.layers import basemap
-from chuangcheng.layers.assets import new_map
+from chuangcheng.layers.assets import new_map, page_of
 from chuangcheng.layers.battle_map import focus_bounds
 from chuangcheng.layers.controls import legend_control
 from chuangcheng.layers.ledger import cases_frame, legend_section, to_feature_group
@@ -84,7 +84,7 @@ def _figures(cases: pd.DataFrame, as_of: datetime) -> None:
 def _do_move(engine, actor, case_id: int, seen_version: int) -> None:
     """The form's submit callback: runs before the page re-renders, with the version and the
     action exactly as the user saw and chose them."""
-    action = st.session_state.get("led_action")
+    action = str(st.session_state.get("led_action", ""))
     now = datetime.now()
     try:
         days = int(st.session_state.get("led_days", 7))
@@ -107,7 +107,7 @@ def _do_move(engine, actor, case_id: int, seen_version: int) -> None:
 
 def _cases_map(cases: pd.DataFrame, city, as_of: datetime) -> None:
     fmap = new_map(min_zoom=8, max_zoom=18)
-    fmap.get_root().header.add_child(map_css())
+    page_of(fmap).header.add_child(map_css())
     basemap.to_feature_group(
         city["admin_boundaries"], city["roads"], focus_adcodes=set(city["districts"]["district_code"])
     ).add_to(fmap)
