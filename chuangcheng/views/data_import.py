@@ -107,10 +107,9 @@ def _plan(engine, report) -> store_layers.Plan:
     return held[1]
 
 
-# long: the import steps top to bottom as the page shows them; to split by step (issue 13)
-def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import steps top to bottom as the page shows them; to split by step (issue 13)
-    city = state.frames
-    layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.__getitem__, key="imp_layer")
+def _choose_source(actor):
+    """The file to import: an upload, or (for accounts that may) a file in the server's import
+    folder. Returns (the chosen file's name or upload, the folder), the file ``None`` until chosen."""
     folder = import_folder()
     from_server = False
     if folder is not None and actor is not None and allowed(actor.role, "layer.import_server_file"):
@@ -133,49 +132,40 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
             key="imp_server_file",
             placeholder="选择文件" if names else "目录中没有可导入的文件",
         )
-        upload = None
-    else:
-        upload = st.file_uploader(
-            "选择文件",
-            type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
-            key=f"imp_upload_{st.session_state.get('imp_round', 0)}",
-            help=UPLOAD_HELP,
-        )
-    system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.__getitem__, key="imp_system")
-    source = chosen if from_server else upload
-    if source is None:
-        st.info("请选择文件。")
-        return
-    try:
-        if isinstance(source, str):  # a file in the server's import folder
-            path, display = resolve(folder, source, actor), source
-        else:
-            path, display = saved_upload(source), source.name
-        headers = _parsed(("headers", str(path), layer), lambda: sandbox.file_headers(path, layer, display))
-        remembered = load_mapping(_mappings_path(), layer, headers)
-        guessed = remembered or guess_mapping(headers, layer)
-        st.markdown("##### 列对应" + ("（沿用上次同类文件的设置）" if remembered else "（已按列名自动识别）"))
-        cols = st.columns(4)
-        mapping = {}
-        for i, spec in enumerate(LAYER_FIELDS[layer]):
-            options = [NOT_MAPPED, *headers]
-            default = options.index(guessed[spec.name]) if spec.name in guessed else 0
-            chosen = cols[i % 4].selectbox(
-                spec.title_zh + ("（必填）" if spec.required else ""),
-                options,
-                index=default,
-                key=f"imp_map_{layer}_{spec.name}",
-            )
-            if chosen != NOT_MAPPED:
-                mapping[spec.name] = chosen
-        report = _parsed(
-            ("import", str(path), layer, system, tuple(sorted(mapping.items()))),
-            lambda: sandbox.import_file(path, layer, display_name=display, system=system, mapping=mapping or None),
-        )
-    except (CityDataError, StoreError) as exc:
-        st.error(md_text(exc))
-        return
+        return chosen, folder
+    upload = st.file_uploader(
+        "选择文件",
+        type=[s.lstrip(".") for s in TABLE_SUFFIXES + VECTOR_SUFFIXES],
+        key=f"imp_upload_{st.session_state.get('imp_round', 0)}",
+        help=UPLOAD_HELP,
+    )
+    return upload, folder
 
+
+def _column_mapping(layer: str, headers: list[str]) -> dict[str, str]:
+    """The user's choice of file column for each field, starting from the remembered or guessed one."""
+    remembered = load_mapping(_mappings_path(), layer, headers)
+    guessed = remembered or guess_mapping(headers, layer)
+    st.markdown("##### 列对应" + ("（沿用上次同类文件的设置）" if remembered else "（已按列名自动识别）"))
+    cols = st.columns(4)
+    mapping = {}
+    for i, spec in enumerate(LAYER_FIELDS[layer]):
+        options = [NOT_MAPPED, *headers]
+        default = options.index(guessed[spec.name]) if spec.name in guessed else 0
+        chosen = cols[i % 4].selectbox(
+            spec.title_zh + ("（必填）" if spec.required else ""),
+            options,
+            index=default,
+            key=f"imp_map_{layer}_{spec.name}",
+        )
+        if chosen != NOT_MAPPED:
+            mapping[spec.name] = chosen
+    return mapping
+
+
+def _show_report(report, city, layer: str, display: str):
+    """The import's summary, coordinate warnings, repairs, rejected rows (downloadable) and
+    skipped rows; returns the preview sample (``None`` when nothing was accepted)."""
     st.success(md_text(report.summary()))
     sample = report.accepted(limit=PREVIEW_ROWS) if report.n_accepted else None
     if sample is not None:
@@ -207,20 +197,11 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
         )
     if report.skipped:
         st.caption(md_text("跳过：" + "；".join(f"第 {r} 行（{why}）" for r, why in report.skipped[:30])))
-    if sample is None:
-        return
-    shown = (
-        ""
-        if report.n_accepted <= PREVIEW_ROWS
-        else f"（共 {report.n_accepted:,} 条，地图上显示随机 {PREVIEW_ROWS:,} 条）"
-    )
-    st_folium(
-        build_preview_map(city, state.meta, sample, title=f"{LAYER_TITLES[layer]}导入预览{shown}"),
-        height=480,
-        use_container_width=True,
-        key="imp_preview",
-        returned_objects=[],
-    )
+    return sample
+
+
+def _offer_commit(engine, actor, report, layer: str, headers: list[str]) -> None:
+    """What the commit will do to the layer, and the button that does it (for accounts that may)."""
     declared = registry.layer(layer)
     try:
         plan = _plan(engine, report)
@@ -242,6 +223,48 @@ def _import_section(engine, actor, state) -> None:  # noqa: C901 — the import 
         on_click=_do_commit,
         args=(engine, actor, report, plan.base_version, headers, report.mapping),
     )
+
+
+def _import_section(engine, actor, state) -> None:
+    """Choose a layer and a file, map its columns, read it in the sandbox, show what was
+    accepted and refused, preview it on the map, and offer the commit."""
+    city = state.frames
+    layer = st.selectbox("导入到图层", list(LAYER_FIELDS), format_func=LAYER_TITLES.__getitem__, key="imp_layer")
+    source, folder = _choose_source(actor)
+    system = st.selectbox("文件的坐标系", list(SYSTEMS), format_func=SYSTEMS.__getitem__, key="imp_system")
+    if source is None:
+        st.info("请选择文件。")
+        return
+    try:
+        if isinstance(source, str):  # a file in the server's import folder
+            path, display = resolve(folder, source, actor), source
+        else:
+            path, display = saved_upload(source), source.name
+        headers = _parsed(("headers", str(path), layer), lambda: sandbox.file_headers(path, layer, display))
+        mapping = _column_mapping(layer, headers)
+        report = _parsed(
+            ("import", str(path), layer, system, tuple(sorted(mapping.items()))),
+            lambda: sandbox.import_file(path, layer, display_name=display, system=system, mapping=mapping or None),
+        )
+    except (CityDataError, StoreError) as exc:
+        st.error(md_text(exc))
+        return
+    sample = _show_report(report, city, layer, display)
+    if sample is None:
+        return
+    shown = (
+        ""
+        if report.n_accepted <= PREVIEW_ROWS
+        else f"（共 {report.n_accepted:,} 条，地图上显示随机 {PREVIEW_ROWS:,} 条）"
+    )
+    st_folium(
+        build_preview_map(city, state.meta, sample, title=f"{LAYER_TITLES[layer]}导入预览{shown}"),
+        height=480,
+        use_container_width=True,
+        key="imp_preview",
+        returned_objects=[],
+    )
+    _offer_commit(engine, actor, report, layer, headers)
 
 
 def _versions_section(engine, actor) -> None:
