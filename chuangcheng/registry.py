@@ -313,7 +313,7 @@ LAYERS: tuple[Layer, ...] = (
         show=Show(
             "公厕",
             color_field="kind",
-            popup=("toilet_name", "kind", "grade", "flush_type", "opening_hours", "manager"),
+            popup=("toilet_name", "kind", "grade", "flush_type", "accessible", "opening_hours", "manager"),
             tooltip=("toilet_name", "kind", "flush_type"),
             order=30,
             legend_label="{value}",

@@ -43,12 +43,7 @@ def mission_layers() -> dict[str, str]:
 
 def click_layers() -> dict[str, tuple[str, dict[str, str]]]:
     """{layer: (Chinese title, {field: label})} for the details a click on the map shows."""
-    out = {}
-    for spec in registry.shown():
-        module = OWN_MODULES.get(spec.name)
-        fields = module.POPUP_FIELDS if module is not None else facilities.popup_fields(spec.name)
-        out[spec.name] = (spec.on_map.short_title, fields)
-    return out
+    return {spec.name: (spec.on_map.short_title, facilities.popup_fields(spec.name)) for spec in registry.shown()}
 
 
 def city_layers_used() -> tuple[str, ...]:

@@ -33,6 +33,30 @@ def popup_fields(layer: str) -> dict[str, str]:
     return labels(layer, show.popup + extra)
 
 
+def tooltip_fields(layer: str) -> dict[str, str]:
+    """What hovering over a feature shows: its declared tooltip fields, or its name and category."""
+    spec = registry.layer(layer)
+    show = spec.on_map
+    fields = show.tooltip or tuple(f for f in (spec.name_field, show.color_field) if f)
+    return labels(layer, fields)
+
+
+def display_value(value) -> str:
+    """A field's value as a popup or the click details show it: yes/no in Chinese, a blank as "—"."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    return str(value)
+
+
+def for_display(layer: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with its yes/no fields written in Chinese (是/否, 未知 when not recorded)."""
+    spec = registry.layer(layer)
+    flags = [f.name for f in spec.fields if f.kind == "bool" and f.name in frame.columns]
+    return frame.assign(**{name: frame[name].map({True: "是", False: "否"}).fillna("未知") for name in flags})
+
+
 def colors(layer: str) -> dict[str, str]:
     return CATEGORY_COLORS.get(layer, {})
 
@@ -61,12 +85,11 @@ def to_feature_group(
             "radius": RADIUS_PX,
         }
 
-    tooltip = spec.on_map.tooltip or tuple(f for f in (spec.name_field, field) if f)
     return geojson_group(
-        frame,
+        for_display(layer, frame),
         name=spec.on_map.short_title,
         popup_fields=popup_fields(layer),
-        tooltip_fields=labels(layer, tooltip),
+        tooltip_fields=tooltip_fields(layer),
         style=style,
         marker=folium.CircleMarker(),
         shift=shift,

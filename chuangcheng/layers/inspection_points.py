@@ -5,27 +5,15 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from chuangcheng import registry
+from chuangcheng.layers import facilities
 from chuangcheng.layers.controls import LegendItem, LegendSection
 from chuangcheng.layers.geojson import DisplayShift, geojson_group
 from chuangcheng.layers.style import RESULT_COLORS
 
 KEY = "inspection_points"
-TITLE = "测评点位"
+TITLE = registry.layer(KEY).on_map.short_title
 RESULTS = ("达标", "不达标", "未测评")
-POPUP_FIELDS = {
-    "point_name": "点位名称",
-    "point_type": "点位类型",
-    "street_name": "所属街道",
-    "community_name": "所属社区",
-    "grid_code": "网格编码",
-    "responsible_unit": "责任单位",
-    "responsible_person": "责任人",
-    "latest_result": "最近测评结果",
-    "latest_check_date": "最近测评日期",
-    "open_problems": "未整改问题数",
-    "problem_summary": "问题摘要",
-}
-TOOLTIP_FIELDS = {"point_name": "点位", "point_type": "类型", "latest_result": "结果", "open_problems": "未整改问题"}
 
 
 def _style(feature: dict) -> dict:
@@ -62,8 +50,8 @@ def to_feature_group(
     return geojson_group(
         display,
         name=TITLE,
-        popup_fields=POPUP_FIELDS,
-        tooltip_fields=TOOLTIP_FIELDS,
+        popup_fields=facilities.popup_fields(KEY),
+        tooltip_fields=facilities.tooltip_fields(KEY),
         style=_style,
         marker=folium.CircleMarker(),
         shift=shift,

@@ -5,24 +5,15 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from chuangcheng import registry
 from chuangcheng.geo.kpi import UNCLASSIFIED, count_by
+from chuangcheng.layers import facilities
 from chuangcheng.layers.controls import LegendItem, LegendSection
 from chuangcheng.layers.geojson import DisplayShift, geojson_group
 from chuangcheng.layers.style import MARKET_COLORS, UNCLASSIFIED_COLOR
 
 KEY = "markets"
-TITLE = "农贸市场"
-POPUP_FIELDS = {
-    "market_name": "名称",
-    "market_type": "类型",
-    "stalls": "摊位数",
-    "area_m2": "面积（平方米）",
-    "upgrade_status": "改造状态",
-    "operator": "经营管理单位",
-    "street_name": "所属街道",
-    "community_name": "所属社区",
-}
-TOOLTIP_FIELDS = {"market_name": "市场", "upgrade_status": "改造状态", "stalls": "摊位数"}
+TITLE = registry.layer(KEY).on_map.short_title
 
 
 def _style(feature: dict) -> dict:
@@ -51,8 +42,8 @@ def to_feature_group(
     return geojson_group(
         markets,
         name=TITLE,
-        popup_fields=POPUP_FIELDS,
-        tooltip_fields=TOOLTIP_FIELDS,
+        popup_fields=facilities.popup_fields(KEY),
+        tooltip_fields=facilities.tooltip_fields(KEY),
         style=_style,
         marker=folium.CircleMarker(),
         shift=shift,

@@ -5,25 +5,15 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from chuangcheng import registry
 from chuangcheng.geo.kpi import UNCLASSIFIED, count_by
+from chuangcheng.layers import facilities
 from chuangcheng.layers.controls import LegendItem, LegendSection
 from chuangcheng.layers.geojson import DisplayShift, geojson_group
 from chuangcheng.layers.style import DRY_TOILET_STROKE, TOILET_COLORS, UNCLASSIFIED_COLOR
 
 KEY = "public_toilets"
-TITLE = "公厕"
-POPUP_FIELDS = {
-    "toilet_name": "名称",
-    "kind": "类型",
-    "grade": "等级",
-    "flush_type": "水冲/旱厕",
-    "accessible_zh": "无障碍厕位",
-    "opening_hours": "开放时间",
-    "manager": "管理单位",
-    "street_name": "所属街道",
-    "community_name": "所属社区",
-}
-TOOLTIP_FIELDS = {"toilet_name": "公厕", "kind": "类型", "flush_type": "水冲/旱厕"}
+TITLE = registry.layer(KEY).on_map.short_title
 
 
 def _style(feature: dict) -> dict:
@@ -52,12 +42,12 @@ def legend_section(toilets: gpd.GeoDataFrame) -> LegendSection:
 def to_feature_group(
     toilets: gpd.GeoDataFrame, *, shift: DisplayShift | None = None, show: bool = True
 ) -> folium.FeatureGroup:
-    display = toilets.assign(accessible_zh=toilets["accessible"].map({True: "有", False: "无"}).fillna("未知"))
+    display = facilities.for_display(KEY, toilets)
     return geojson_group(
         display,
         name=TITLE,
-        popup_fields=POPUP_FIELDS,
-        tooltip_fields=TOOLTIP_FIELDS,
+        popup_fields=facilities.popup_fields(KEY),
+        tooltip_fields=facilities.tooltip_fields(KEY),
         style=_style,
         marker=folium.CircleMarker(),
         shift=shift,

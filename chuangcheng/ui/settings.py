@@ -2,7 +2,9 @@
 
 | setting | secrets.toml | environment |
 |---|---|---|
-| the store | ``[store] url`` | ``CHUANGCHENG_STORE_URL`` (default: ``data/store/city.gpkg``) |
+| the store | ``[store] url`` | ``CHUANGCHENG_STORE_URL`` (default: ``data/store/city.gpkg``; read by ``store.resolve_url``, which the command line shares) |
+| the project folder (data, config, static files) | — | ``CHUANGCHENG_HOME`` (default: the checkout; ``paths.py``) |
+| the city's own thresholds | — | ``CHUANGCHENG_STANDARDS_OVERRIDE`` (default: ``data/standards_override.csv``; ``geo/standards.py``) |
 | 天地图 key | ``[basemaps] tianditu_key`` | ``TIANDITU_KEY`` |
 | every page behind sign-in | ``[auth] require_sign_in`` (always, when listening beyond loopback) | ``CHUANGCHENG_REQUIRE_SIGN_IN=1`` |
 | open demonstration mode | ``[auth] demo_mode`` | ``CHUANGCHENG_DEMO_MODE=1`` |

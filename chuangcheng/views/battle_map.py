@@ -20,6 +20,7 @@ from chuangcheng.layers.battle_map import (
     generated_note,
     mission_layers,
 )
+from chuangcheng.layers.facilities import display_value
 from chuangcheng.layers.tiles import BASEMAPS, display_to_wgs84
 from chuangcheng.ui import figures
 from chuangcheng.ui.controls import area_control, date_control
@@ -83,9 +84,7 @@ def _click_details(city, data, returned: dict | None, basemap: str) -> None:
         return
     layer, row, distance_m = hit
     title, fields = clickable[layer]
-    table = pd.DataFrame(
-        {"字段": list(fields.values()), "值": [("—" if pd.isna(row.get(f)) else str(row.get(f))) for f in fields]}
-    )
+    table = pd.DataFrame({"字段": list(fields.values()), "值": [display_value(row.get(f)) for f in fields]})
     st.markdown(f"**{title}**（距点击处 {distance_m:.0f} 米）")
     st.dataframe(table, hide_index=True, width="stretch")
 

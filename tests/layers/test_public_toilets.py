@@ -37,7 +37,7 @@ def _toilets():
 
 def test_features_and_accessibility_text():
     features = only_features(public_toilets.to_feature_group(_toilets()))
-    assert [f["properties"]["accessible_zh"] for f in features] == ["有", "无", "未知"]
+    assert [f["properties"]["accessible"] for f in features] == ["是", "否", "未知"]
 
 
 def test_dry_toilets_are_flagged_and_kinds_coloured():
