@@ -22,14 +22,16 @@ FIGURES = (
     "pass_rate",
     "open_problems",
     "parking_progress",
-    "toilets",
+    "public_toilets",
     "markets",
     "inspection_points",
     "problems_closed",
     "on_time_rate",
 )
 CHARTS = ("parking_progress", "problems")
-THEMES = ("inspection_points", "toilet_coverage", "market_coverage", "parking")
+# A coverage view of the wall, and the facility layer whose walking coverage it shows.
+COVERAGE_THEMES = {"toilet_coverage": "public_toilets", "market_coverage": "markets"}
+THEMES = ("inspection_points", *COVERAGE_THEMES, "parking")
 VIEW_KINDS = ("city", "districts", "streets", "theme")
 LEGEND_MODES = ("open", "collapsed")
 BANDS = ("5min", "10min", "15min", "standard")

@@ -27,7 +27,7 @@ from jinja2 import Template
 from chuangcheng import registry
 from chuangcheng.geo.areas import filter_area
 from chuangcheng.geo.lifecircle import CoverageResult
-from chuangcheng.geo.wallscreen import WallView
+from chuangcheng.geo.wallscreen import COVERAGE_THEMES, WallView
 from chuangcheng.layers import basemap, facilities, inspection_points, markets, parking, public_toilets
 from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import LegendItem, LegendSection, NameLabels, compact_legend_html
@@ -85,7 +85,6 @@ html, body {{ height: 100%; margin: 0; overflow: hidden; background: #050d16; co
 
 MASK_STYLE = {"stroke": False, "fill": True, "fillColor": "#000000", "fillOpacity": 0.6}
 OUTLINE_STYLE = {"color": "#ffd54f", "weight": 5, "fill": False}
-THEME_FACILITY = {"toilet_coverage": "public_toilets", "market_coverage": "markets"}
 # Drawn by the 停车 module as a pair; every other shown layer by its own module or layers/facilities.
 PARKING_LAYERS = ("parking_lots", "parking_sections")
 OWN_MODULES = {m.KEY: m for m in (inspection_points, public_toilets, markets)}
@@ -295,7 +294,7 @@ def _legend(city, view: WallView, layers: list[str], coverage: dict[str, Coverag
         ),
     }
     if view.theme in coverage:
-        facility = THEME_FACILITY[view.theme]
+        facility = COVERAGE_THEMES[view.theme]
         return _coverage_legend(coverage[view.theme], sections[facility][1]()[0])
     # A layer with nothing in the view's area is left out of its legend.
     return [s for key in layers if key in sections and len(data[sections[key][0]]) for s in sections[key][1]()]
@@ -307,8 +306,8 @@ def _layers(view: WallView) -> list[str]:
         return ["streets", labels, "inspection_points"]
     if view.theme == "parking":
         return ["streets", labels, "parking_sections", "parking_lots"]
-    if view.theme in THEME_FACILITY:
-        return [f"{view.theme}_areas", "streets", labels, f"{view.theme}_compounds", THEME_FACILITY[view.theme]]
+    if view.theme in COVERAGE_THEMES:
+        return [f"{view.theme}_areas", "streets", labels, f"{view.theme}_compounds", COVERAGE_THEMES[view.theme]]
     return ["streets", labels, *(spec.name for spec in registry.shown() if spec.on_map.wall)]
 
 

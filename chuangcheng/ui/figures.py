@@ -16,7 +16,7 @@ from chuangcheng.ui.widgets import Tile
 TOILET_KINDS = ("固定公厕", "移动公厕", "共享卫生间")
 TOILET_SHORT = {"固定公厕": "固定", "移动公厕": "移动", "共享卫生间": "共享"}
 MARKET_STATES = ("已改造", "改造中", "未改造")
-BATTLE_MAP_FIGURES = ("pass_rate", "open_problems", "on_time_rate", "parking_progress", "toilets", "markets")
+BATTLE_MAP_FIGURES = ("pass_rate", "open_problems", "on_time_rate", "parking_progress", "public_toilets", "markets")
 
 
 def _pass_rate(data, as_of) -> Tile:
@@ -123,7 +123,7 @@ FIGURES = {
     "on_time_rate": _on_time_rate,
     "problems_closed": _problems_closed,
     "parking_progress": _parking_progress,
-    "toilets": _toilets,
+    "public_toilets": _toilets,
     "markets": _markets,
     "inspection_points": _inspection_points,
 }

@@ -38,7 +38,7 @@ from chuangcheng.ui.widgets import PAGE_CSS, header_html, md_text
 THEMES = {"mission": "作战图（所选图层）", "public_toilets": "公厕步行覆盖", "markets": "农贸市场步行覆盖"}
 PAPERS = {"A3": "A3（300 dpi）", "A4": "A4（300 dpi）", "wechat": "微信（1080 像素宽）"}
 # key figures per drawn layer, after the three every 作战图 poster carries
-LAYER_FIGURES = {"parking": "parking_progress", "public_toilets": "toilets", "markets": "markets"}
+LAYER_FIGURES = {"parking": "parking_progress", "public_toilets": "public_toilets", "markets": "markets"}
 
 
 def _source_note(meta: dict[str, str]) -> str:

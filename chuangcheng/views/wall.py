@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from chuangcheng.geo.lifecircle import CoverageRequest, analyse
-from chuangcheng.geo.wallscreen import expand_views, load_wall_config
+from chuangcheng.geo.wallscreen import COVERAGE_THEMES, expand_views, load_wall_config
 from chuangcheng.layers.wall_map import build_wall_map
 from chuangcheng.ui.data import (
     data_version,
@@ -38,7 +38,6 @@ html, body, .stApp { overflow: hidden !important; background: #050d16 !important
 .st-key-wall_date button p, .st-key-wall_date button span { font-size: calc(var(--u) * 1.3) !important; }
 </style>
 """
-COVERAGE_THEMES = {"toilet_coverage": "public_toilets", "market_coverage": "markets"}
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在准备大屏…")

@@ -107,3 +107,12 @@ def test_names_are_escaped(demo_city, coverage):
         MIN_MEASURED,
     )[0]
     assert "<img" not in content.panel_html and "&lt;img" in content.panel_html
+
+
+def test_the_wall_config_names_exactly_the_declared_tiles():
+    """geo/wallscreen checks config/wall_screen.toml against its list of figure names (geo cannot
+    read ui); that list and the tiles ui/figures declares are the same names."""
+    from chuangcheng.geo.wallscreen import FIGURES as NAMES_THE_CONFIG_ACCEPTS
+    from chuangcheng.ui.figures import BATTLE_MAP_FIGURES, FIGURES
+
+    assert set(NAMES_THE_CONFIG_ACCEPTS) == set(FIGURES) and set(BATTLE_MAP_FIGURES) <= set(FIGURES)
