@@ -400,9 +400,7 @@ LAYERS: tuple[Layer, ...] = (
         ),
         "mission",
         id_prefix="LD",
-        show=Show(
-            "施划停车路段", popup=("road_name", "planned_bays", "painted_bays"), order=20, poster=False, wall=False
-        ),
+        show=Show("施划停车路段", popup=("road_name", "planned_bays", "painted_bays"), order=20),
     ),
 )
 

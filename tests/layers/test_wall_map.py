@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -57,6 +58,11 @@ def test_every_configured_view_and_offline(demo_city, coverage):
     cov = shown[[v.theme for v in views].index("toilet_coverage")]
     assert {"toilet_coverage_areas", "toilet_coverage_compounds", "public_toilets"} <= set(cov["layers"])
     assert not any("coverage" in layer for layer in shown[0]["layers"])
+    # the overview: road sections by painting progress, toilets, markets and points, bottom to top
+    assert shown[0]["layers"] == [
+        "streets", "district_labels", "parking_sections", "public_toilets", "markets", "inspection_points",
+    ]  # fmt: skip
+    assert "施划路段（颜色示施划进度）" in json.dumps(shown[0], ensure_ascii=False)
 
 
 def test_area_views_dim_everything_outside_their_area(demo_city, coverage):
