@@ -13,7 +13,7 @@ import geopandas as gpd
 
 from chuangcheng import registry
 from chuangcheng.geo.areas import AreaFilter, filter_area
-from chuangcheng.layers import basemap, facilities, grids, inspection_points, markets, parking, public_toilets
+from chuangcheng.layers import basemap, drawing, facilities, grids, parking
 from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import FitArea, MetricScale, legend_control, title_control
 from chuangcheng.layers.export import ExportControl, NorthArrow
@@ -23,11 +23,8 @@ from chuangcheng.layers.tiles import BASEMAPS, add_tiles, fall_back_when_tiles_f
 # Layers drawn together under one switch, by their own module: switch → (title, layers, order).
 GROUPS: dict[str, tuple[str, tuple[str, ...], int]] = {
     grids.KEY: ("网格", ("streets", "communities", "grids"), 10),
-    parking.KEY: ("停车", ("parking_lots", "parking_sections"), 20),
+    parking.KEY: ("停车", parking.LAYERS, 20),
 }
-# Shown layers with a module of their own (a ring for 旱厕, a larger failing point…); every
-# other layer the registry shows is drawn by layers/facilities.
-OWN_MODULES = {public_toilets.KEY: public_toilets, markets.KEY: markets, inspection_points.KEY: inspection_points}
 LEGEND_WIDTH_PX = 300
 BASE_LAYERS_USED = ("admin_boundaries", "roads", "districts")
 
@@ -158,13 +155,8 @@ def build_battle_map(
     for key in mission_layers():
         if key in GROUPS or key not in request.layers or key not in data:
             continue
-        module = OWN_MODULES.get(key)
-        if module is not None:
-            module.to_feature_group(data[key], shift=shift).add_to(fmap)
-            sections.append(module.legend_section(data[key]))
-        else:
-            facilities.to_feature_group(key, data[key], shift=shift).add_to(fmap)
-            sections.append(facilities.legend_section(key, data[key]))
+        drawing.feature_group(key, data[key], shift=shift).add_to(fmap)
+        sections.append(drawing.legend_section(key, data[key]))
 
     title = f"{area_title(city, meta, area)} 创城作战图"
     title_control(title, generated_note(meta, request.as_of)).add_to(fmap)

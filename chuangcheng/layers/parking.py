@@ -11,6 +11,7 @@ from chuangcheng.layers.geojson import DisplayShift, geojson_group
 from chuangcheng.layers.style import PARKING_LOT_COLOR, PROGRESS_BINS, progress_color
 
 KEY = "parking"
+LAYERS = ("parking_lots", "parking_sections")  # drawn together under the 停车 switch
 TITLE_SECTIONS = "停车：施划路段"
 TITLE_LOTS = "停车：公共停车场"
 SECTION_POPUP = {

@@ -30,9 +30,10 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from chuangcheng import registry
 from chuangcheng.geo.crs import local_metric_crs
+from chuangcheng.layers import parking
 from chuangcheng.layers.coverage import DISTANCE_CLASSES, UNCOVERED_COLOR, distance_color
+from chuangcheng.layers.facilities import colors as layer_colors
 from chuangcheng.layers.style import (
-    CATEGORY_COLORS,
     DEFAULT_POSTER_MARKER,
     HIERARCHY_STYLE,
     PARKING_LOT_COLOR,
@@ -43,8 +44,6 @@ from chuangcheng.layers.style import (
     pass_rate_color,
     progress_color,
 )
-
-PARKING_LAYERS = ("parking_lots", "parking_sections")  # drawn together under the 停车 switch
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FILES = (
@@ -198,7 +197,7 @@ def _plot_shown(ax, gdf: gpd.GeoDataFrame, spec: registry.Layer, k: float, zorde
     """A layer the registry shows, as points coloured by its category (or in one colour);
     returns legend handles with the counts."""
     show = spec.on_map
-    palette = CATEGORY_COLORS.get(spec.name, {}) if show.color_field else {}
+    palette = layer_colors(spec.name) if show.color_field else {}
     size, edge = POSTER_MARKERS.get(spec.name, DEFAULT_POSTER_MARKER)
     size *= k
     handles = []
@@ -379,7 +378,7 @@ def _draw_map(
             handles += _draw_parking(ax, layer)
         # Every other layer the registry shows, in its drawing order (the 停车 layers are drawn above).
         for z, shown in enumerate(registry.shown(), start=9):
-            wanted = shown.name in spec.layers and shown.on_map.poster and shown.name not in PARKING_LAYERS
+            wanted = shown.name in spec.layers and shown.on_map.poster and shown.name not in parking.LAYERS
             if wanted and shown.name in city:
                 handles += _plot_shown(ax, layer(shown.name), shown, k, z)
     ax.set_xlim(clip[0], clip[2])

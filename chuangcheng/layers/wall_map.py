@@ -28,7 +28,7 @@ from chuangcheng import registry
 from chuangcheng.geo.areas import filter_area
 from chuangcheng.geo.lifecircle import CoverageResult
 from chuangcheng.geo.wallscreen import COVERAGE_THEMES, WallView
-from chuangcheng.layers import basemap, facilities, inspection_points, markets, parking, public_toilets
+from chuangcheng.layers import basemap, drawing, parking
 from chuangcheng.layers.assets import assert_offline, new_map, page_of
 from chuangcheng.layers.controls import LegendItem, LegendSection, NameLabels, compact_legend_html
 from chuangcheng.layers.coverage import DISTANCE_CLASSES, SHARE_BINS, UNCOVERED_COLOR, areas_group, compounds_group
@@ -86,8 +86,6 @@ html, body {{ height: 100%; margin: 0; overflow: hidden; background: #050d16; co
 MASK_STYLE = {"stroke": False, "fill": True, "fillColor": "#000000", "fillOpacity": 0.6}
 OUTLINE_STYLE = {"color": "#ffd54f", "weight": 5, "fill": False}
 # Drawn by the 停车 module as a pair; every other shown layer by its own module or layers/facilities.
-PARKING_LAYERS = ("parking_lots", "parking_sections")
-OWN_MODULES = {m.KEY: m for m in (inspection_points, public_toilets, markets)}
 
 
 @dataclass(frozen=True)
@@ -265,14 +263,13 @@ def _legend(city, view: WallView, layers: list[str], coverage: dict[str, Coverag
     """The legend of what the view shows, counted over the view's area."""
     data = {spec.name: filter_area(city[spec.name], view.area) for spec in registry.shown() if spec.name in city}
 
-    def own_or_generic(name):
-        module = OWN_MODULES.get(name)
-        return lambda: [module.legend_section(data[name]) if module else facilities.legend_section(name, data[name])]
+    def legend(name):
+        return lambda: [drawing.legend_section(name, data[name])]
 
     sections = {
-        spec.name: (spec.name, own_or_generic(spec.name))
+        spec.name: (spec.name, legend(spec.name))
         for spec in registry.shown()
-        if spec.name in data and spec.name not in PARKING_LAYERS
+        if spec.name in data and spec.name not in parking.LAYERS
     }
     sections |= {
         "parking_sections": (
@@ -336,12 +333,8 @@ def _groups(city, coverage: dict[str, CoverageResult]) -> dict[str, folium.Featu
         )
         groups[key] = group
     for spec in registry.shown():
-        if spec.name in city and spec.name not in PARKING_LAYERS:
-            module = OWN_MODULES.get(spec.name)
-            frame = city[spec.name]
-            groups[spec.name] = (
-                module.to_feature_group(frame) if module else facilities.to_feature_group(spec.name, frame)
-            )
+        if spec.name in city and spec.name not in parking.LAYERS:
+            groups[spec.name] = drawing.feature_group(spec.name, city[spec.name])
     groups["parking_sections"], groups["parking_lots"] = parking.to_feature_groups(
         city["parking_lots"], city["parking_sections"]
     )

@@ -224,7 +224,7 @@ def _report_tab(engine, actor, city):
     point_names = dict(zip(points["point_id"], points["point_name"]))
     st.caption("在地图上点击问题位置（或在下方填写经纬度、选择测评点位）。")
     pick = new_map(min_zoom=8, max_zoom=18)
-    pick.get_root().header.add_child(map_css())
+    page_of(pick).header.add_child(map_css())
     basemap.to_feature_group(
         city["admin_boundaries"], city["roads"], focus_adcodes=set(city["districts"]["district_code"])
     ).add_to(pick)
